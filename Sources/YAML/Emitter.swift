@@ -1,0 +1,208 @@
+import CYAML
+import Diagnostics
+
+/// Writes node trees as YAML text with the same bytes as kustomize's output.
+///
+/// kustomize serializes each resource through JSON and go-yaml v2, so its output does not
+/// keep the input's layout: mapping keys are sorted (go-yaml's natural order), scalars are
+/// written from their typed values (`0644` becomes `420`), strings that would read as
+/// another type are double-quoted, strings with line breaks are literal blocks, and lines
+/// are folded at 80 columns. go-yaml v2's emitter is a port of libyaml's, so libyaml with
+/// the same settings (indent 2, width 80, unicode) produces the same text.
+public enum YAMLEmitter {
+    /// One document, without a `---` line.
+    public static func emit(_ node: Node) -> String {
+        var writer = EventWriter()
+        writer.document(node)
+        return writer.finish()
+    }
+
+    /// Documents separated by `---` lines, as `kustomize build` prints a resource list.
+    public static func emitStream(_ nodes: [Node]) -> String {
+        var output = ""
+        for (index, node) in nodes.enumerated() {
+            if index > 0 { output += "---\n" }
+            output += emit(node)
+        }
+        return output
+    }
+}
+
+private final class OutputBuffer {
+    var bytes: [UInt8] = []
+}
+
+private struct EventWriter {
+    var emitter = yaml_emitter_t()
+    let buffer = OutputBuffer()
+
+    init() {
+        yaml_emitter_initialize(&emitter)
+        yaml_emitter_set_indent(&emitter, 2)
+        yaml_emitter_set_width(&emitter, 80)
+        yaml_emitter_set_unicode(&emitter, 1)
+        let context = Unmanaged.passUnretained(buffer).toOpaque()
+        yaml_emitter_set_output(&emitter, { context, bytes, size in
+            let buffer = Unmanaged<OutputBuffer>.fromOpaque(context!).takeUnretainedValue()
+            buffer.bytes.append(contentsOf: UnsafeBufferPointer(start: bytes, count: size))
+            return 1
+        }, context)
+    }
+
+    mutating func send(_ event: inout yaml_event_t) {
+        // The events are well formed by construction, so libyaml has no reason to refuse them.
+        let accepted = yaml_emitter_emit(&emitter, &event)
+        precondition(accepted == 1, "libyaml refused an event: \(String(cString: emitter.problem))")
+    }
+
+    mutating func document(_ node: Node) {
+        var event = yaml_event_t()
+        yaml_stream_start_event_initialize(&event, YAML_UTF8_ENCODING)
+        send(&event)
+        yaml_document_start_event_initialize(&event, nil, nil, nil, 1)
+        send(&event)
+        write(node)
+        yaml_document_end_event_initialize(&event, 1)
+        send(&event)
+        yaml_stream_end_event_initialize(&event)
+        send(&event)
+    }
+
+    mutating func finish() -> String {
+        yaml_emitter_flush(&emitter)
+        yaml_emitter_delete(&emitter)
+        // libyaml closes a document that ends in a kept-trailing-newline block (`|+`) with
+        // an explicit `...`; go-yaml v2 does not.
+        if buffer.bytes.count >= 5, buffer.bytes.suffix(5).elementsEqual("\n...\n".utf8) {
+            buffer.bytes.removeLast(4)
+        }
+        return String(decoding: buffer.bytes, as: UTF8.self)
+    }
+
+    mutating func write(_ node: Node) {
+        var event = yaml_event_t()
+        switch node.content {
+        case .scalar(let scalar):
+            let (text, style) = OutputScalar.render(scalar)
+            scalarEvent(text, style: style)
+        case .sequence(let items):
+            yaml_sequence_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_SEQUENCE_STYLE)
+            send(&event)
+            for item in items { write(item) }
+            yaml_sequence_end_event_initialize(&event)
+            send(&event)
+        case .mapping(let entries):
+            yaml_mapping_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_MAPPING_STYLE)
+            send(&event)
+            for entry in entries.sorted(by: { KeyOrder.less($0.name, $1.name) }) {
+                scalarEvent(entry.name, style: OutputScalar.stringStyle(entry.name))
+                write(entry.value)
+            }
+            yaml_mapping_end_event_initialize(&event)
+            send(&event)
+        }
+    }
+
+    mutating func scalarEvent(_ text: String, style: yaml_scalar_style_t) {
+        var event = yaml_event_t()
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBufferPointer { pointer in
+            _ = yaml_scalar_event_initialize(&event, nil, nil, pointer.baseAddress, Int32(pointer.count), 1, 1, style)
+        }
+        send(&event)
+    }
+}
+
+/// How kustomize writes one scalar: the text of its typed value and the requested style.
+enum OutputScalar {
+    static func render(_ scalar: Scalar) -> (String, yaml_scalar_style_t) {
+        let type = ScalarType.of(scalar)
+        switch type {
+        case .null:
+            return ("null", YAML_PLAIN_SCALAR_STYLE)
+        case .bool:
+            return (scalar.value.lowercased() == "true" ? "true" : "false", YAML_PLAIN_SCALAR_STYLE)
+        case .int:
+            let plain = scalar.value.replacingOccurrences(of: "_", with: "")
+            if let value = ScalarType.parseGoInteger(plain) {
+                return (String(value), YAML_PLAIN_SCALAR_STYLE)
+            }
+            return (plain, YAML_PLAIN_SCALAR_STYLE)
+        case .float:
+            guard let value = ScalarType.parseFloat(scalar.value) else {
+                return (scalar.value, YAML_PLAIN_SCALAR_STYLE)
+            }
+            return (GoFloat.throughJSON(value), YAML_PLAIN_SCALAR_STYLE)
+        case .string, .binary:
+            return (scalar.value, stringStyle(scalar.value))
+        }
+    }
+
+    /// go-yaml v2's choice for a string: literal when multi-line, double-quoted when the
+    /// plain form would read as another type; libyaml may still pick a safer style.
+    static func stringStyle(_ text: String) -> yaml_scalar_style_t {
+        if text.utf8.contains(UInt8(ascii: "\n")) { return YAML_LITERAL_SCALAR_STYLE }
+        if ScalarType.v2NeedsQuotes(text) { return YAML_DOUBLE_QUOTED_SCALAR_STYLE }
+        return YAML_PLAIN_SCALAR_STYLE
+    }
+}
+
+/// Go's float formatting as kustomize's JSON round trip applies it: encoding/json writes
+/// the shortest digits (integral values without a decimal point), go-yaml reads integral
+/// text back as an int, and writes other floats with `strconv.FormatFloat(f, 'g', -1, 64)`.
+enum GoFloat {
+    static func throughJSON(_ value: Double) -> String {
+        if value.isNaN { return ".nan" }
+        if value.isInfinite { return value < 0 ? "-.inf" : ".inf" }
+        if value == value.rounded(), abs(value) < 1e21 {
+            if abs(value) < 9.2e18 { return String(Int64(value)) }
+        }
+        return shortestG(value)
+    }
+
+    /// `%g` with the shortest round-trip digits: exponent form when exp < -4 or exp >= 6.
+    static func shortestG(_ value: Double) -> String {
+        let (negative, digits, exponent) = decompose(value)
+        var text = negative ? "-" : ""
+        if exponent < -4 || exponent >= 6 {
+            text += String(digits.first!)
+            if digits.count > 1 { text += "." + digits.dropFirst() }
+            text += exponent < 0 ? "e-" : "e+"
+            let magnitude = String(abs(exponent))
+            text += magnitude.count < 2 ? "0" + magnitude : magnitude
+            return text
+        }
+        if exponent < 0 {
+            return text + "0." + String(repeating: "0", count: -exponent - 1) + digits
+        }
+        let integerCount = exponent + 1
+        if digits.count <= integerCount {
+            return text + digits + String(repeating: "0", count: integerCount - digits.count)
+        }
+        return text + digits.prefix(integerCount) + "." + digits.dropFirst(integerCount)
+    }
+
+    /// Sign, shortest significant digits, and decimal exponent of the first digit.
+    static func decompose(_ value: Double) -> (Bool, String, Int) {
+        let description = "\(abs(value))"
+        var mantissa = Substring(description)
+        var exponent = 0
+        if let e = description.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            mantissa = description[..<e]
+            exponent = Int(description[description.index(after: e)...]) ?? 0
+        }
+        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
+        let integer = String(parts[0])
+        let fraction = parts.count > 1 ? String(parts[1]) : ""
+        var digits = integer + fraction
+        var pointPosition = integer.count + exponent
+        while digits.hasPrefix("0"), digits.count > 1 {
+            digits.removeFirst()
+            pointPosition -= 1
+        }
+        while digits.hasSuffix("0"), digits.count > 1 {
+            digits.removeLast()
+        }
+        return (value < 0, digits, pointPosition - 1)
+    }
+}

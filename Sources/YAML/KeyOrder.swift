@@ -1,0 +1,59 @@
+/// go-yaml v2's order of mapping keys, which kustomize's output follows: letters compare
+/// as characters, but a run of digits compares by its numeric value, so `item2` sorts
+/// before `item10`, and a letter sorts after a non-letter.
+public enum KeyOrder {
+    public static func less(_ a: String, _ b: String) -> Bool {
+        let ar = Array(a.unicodeScalars)
+        let br = Array(b.unicodeScalars)
+        var i = 0
+        while i < ar.count && i < br.count {
+            if ar[i] == br[i] {
+                i += 1
+                continue
+            }
+            let aLetter = ar[i].properties.isAlphabetic
+            let bLetter = br[i].properties.isAlphabetic
+            if aLetter && bLetter {
+                return ar[i].value < br[i].value
+            }
+            if aLetter || bLetter {
+                return bLetter
+            }
+            var an: Int64 = 0
+            var bn: Int64 = 0
+            if ar[i] == "0" || br[i] == "0" {
+                var j = i - 1
+                while j >= 0 && isDigit(ar[j]) {
+                    if ar[j] != "0" {
+                        an = 1
+                        bn = 1
+                        break
+                    }
+                    j -= 1
+                }
+            }
+            var ai = i
+            while ai < ar.count && isDigit(ar[ai]) {
+                an = an &* 10 &+ Int64(ar[ai].value - 48)
+                ai += 1
+            }
+            var bi = i
+            while bi < br.count && isDigit(br[bi]) {
+                bn = bn &* 10 &+ Int64(br[bi].value - 48)
+                bi += 1
+            }
+            if an != bn {
+                return an < bn
+            }
+            if ai != bi {
+                return ai < bi
+            }
+            return ar[i].value < br[i].value
+        }
+        return ar.count < br.count
+    }
+
+    private static func isDigit(_ c: Unicode.Scalar) -> Bool {
+        c.value >= 48 && c.value <= 57
+    }
+}

@@ -1,0 +1,231 @@
+import Diagnostics
+
+/// Where a node started in its source: a file plus a 1-based line and column.
+/// Nodes built in code (not parsed) carry `Mark.none`.
+public struct Mark: Hashable, Sendable {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public static let none = Mark(file: "", line: 0, column: 0)
+
+    public var location: SourceLocation? {
+        file.isEmpty ? nil : SourceLocation(file: file, line: line, column: column)
+    }
+}
+
+public enum ScalarStyle: Sendable, Hashable {
+    case plain
+    case singleQuoted
+    case doubleQuoted
+    case literal
+    case folded
+}
+
+/// A scalar as written: its text, how it was quoted, and its explicit tag if any.
+/// The value's type (string, int, ...) is derived from these, see `ScalarType`.
+public struct Scalar: Sendable, Hashable {
+    public var value: String
+    public var style: ScalarStyle
+    /// Explicit tag in its long form, e.g. `tag:yaml.org,2002:str`; nil when untagged.
+    public var tag: String?
+
+    public init(_ value: String, style: ScalarStyle = .plain, tag: String? = nil) {
+        self.value = value
+        self.style = style
+        self.tag = tag
+    }
+}
+
+public struct MappingEntry: Sendable {
+    public var key: Node
+    public var value: Node
+
+    public init(key: Node, value: Node) {
+        self.key = key
+        self.value = value
+    }
+
+    /// The key's text; mapping keys in Kubernetes objects are always scalars.
+    public var name: String { key.scalar?.value ?? "" }
+}
+
+/// A YAML node tree with value semantics and source marks.
+///
+/// Mappings keep their entries in source order; lookups are linear because Kubernetes
+/// objects have small mappings and order matters for faithful round trips.
+public struct Node: Sendable {
+    public enum Content: Sendable {
+        case scalar(Scalar)
+        case mapping([MappingEntry])
+        case sequence([Node])
+    }
+
+    public var content: Content
+    public var mark: Mark
+
+    public init(_ content: Content, mark: Mark = .none) {
+        self.content = content
+        self.mark = mark
+    }
+
+    // MARK: Construction
+
+    public static func string(_ value: String, mark: Mark = .none) -> Node {
+        Node(.scalar(Scalar(value)), mark: mark).quotedIfAmbiguous()
+    }
+
+    public static func scalar(_ value: String, style: ScalarStyle = .plain, tag: String? = nil, mark: Mark = .none) -> Node {
+        Node(.scalar(Scalar(value, style: style, tag: tag)), mark: mark)
+    }
+
+    public static let null = Node(.scalar(Scalar("null")))
+
+    public static func mapping(_ entries: [(String, Node)], mark: Mark = .none) -> Node {
+        Node(.mapping(entries.map { MappingEntry(key: .scalar($0.0), value: $0.1) }), mark: mark)
+    }
+
+    public static func sequence(_ items: [Node], mark: Mark = .none) -> Node {
+        Node(.sequence(items), mark: mark)
+    }
+
+    /// A string scalar whose plain form would read as another type (`"1"`, `"true"`) is
+    /// double-quoted, so that it stays a string.
+    func quotedIfAmbiguous() -> Node {
+        guard case .scalar(var scalar) = content, scalar.style == .plain,
+              ScalarType.resolvePlain(scalar.value) != .string else { return self }
+        scalar.style = .doubleQuoted
+        return Node(.scalar(scalar), mark: mark)
+    }
+
+    // MARK: Inspection
+
+    public var scalar: Scalar? {
+        if case .scalar(let s) = content { return s }
+        return nil
+    }
+
+    public var entries: [MappingEntry]? {
+        if case .mapping(let e) = content { return e }
+        return nil
+    }
+
+    public var items: [Node]? {
+        if case .sequence(let i) = content { return i }
+        return nil
+    }
+
+    public var isMapping: Bool { entries != nil }
+    public var isSequence: Bool { items != nil }
+    public var isScalar: Bool { scalar != nil }
+
+    /// The type a YAML 1.2 (go-yaml v3) reader gives this node.
+    public var type: ScalarType? {
+        scalar.map(ScalarType.of)
+    }
+
+    public var isNull: Bool { type == .null }
+
+    /// The scalar text when this node is a scalar that is not null.
+    public var text: String? {
+        guard let scalar, type != .null else { return nil }
+        return scalar.value
+    }
+
+    /// A short word for error messages: "mapping", "sequence", "scalar".
+    public var kindName: String {
+        switch content {
+        case .scalar: return "scalar"
+        case .mapping: return "mapping"
+        case .sequence: return "sequence"
+        }
+    }
+
+    // MARK: Mapping access
+
+    public subscript(key: String) -> Node? {
+        get {
+            guard case .mapping(let entries) = content else { return nil }
+            return entries.first(where: { $0.name == key })?.value
+        }
+        set {
+            guard case .mapping(var entries) = content else { return }
+            if let index = entries.firstIndex(where: { $0.name == key }) {
+                if let newValue {
+                    entries[index].value = newValue
+                } else {
+                    entries.remove(at: index)
+                }
+            } else if let newValue {
+                entries.append(MappingEntry(key: .scalar(key), value: newValue))
+            }
+            content = .mapping(entries)
+        }
+    }
+
+    /// The node at a path of mapping keys, e.g. `["metadata", "name"]`.
+    public subscript(path path: [String]) -> Node? {
+        var node: Node? = self
+        for key in path {
+            node = node?[key]
+        }
+        return node
+    }
+
+    /// Sets the node at a path of mapping keys, creating intermediate mappings.
+    public mutating func set(_ path: [String], to value: Node) {
+        guard let first = path.first else {
+            self = value
+            return
+        }
+        if !isMapping { content = .mapping([]) }
+        var child = self[first] ?? Node(.mapping([]))
+        if path.count == 1 {
+            child = value
+        } else {
+            child.set(Array(path.dropFirst()), to: value)
+        }
+        self[first] = child
+    }
+
+    public var keys: [String] {
+        entries?.map(\.name) ?? []
+    }
+}
+
+extension Node: Equatable {
+    /// Semantic equality: the same structure and the same typed scalar values; marks and
+    /// quoting that does not change a value's type are ignored.
+    public static func == (lhs: Node, rhs: Node) -> Bool {
+        switch (lhs.content, rhs.content) {
+        case (.scalar(let a), .scalar(let b)):
+            let typeA = ScalarType.of(a)
+            let typeB = ScalarType.of(b)
+            guard typeA == typeB else { return false }
+            switch typeA {
+            case .null: return true
+            case .int, .float, .bool:
+                return ScalarType.canonical(a.value, as: typeA) == ScalarType.canonical(b.value, as: typeB)
+            case .string, .binary: return a.value == b.value
+            }
+        case (.mapping(let a), .mapping(let b)):
+            guard a.count == b.count else { return false }
+            for entry in a {
+                guard let other = b.first(where: { $0.name == entry.name }), other.value == entry.value else {
+                    return false
+                }
+            }
+            return true
+        case (.sequence(let a), .sequence(let b)):
+            return a == b
+        default:
+            return false
+        }
+    }
+}

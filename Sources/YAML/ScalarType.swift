@@ -1,0 +1,196 @@
+import Foundation
+
+/// The type of a scalar value.
+///
+/// kustomize reads YAML with go-yaml v3 (YAML 1.2 core schema, plus 1.1 octals such as
+/// `0644`) and writes its output with go-yaml v2 (YAML 1.1: `yes`, `on`, `y` are booleans).
+/// Both rule sets are reproduced here, because they decide which strings need quotes.
+public enum ScalarType: Sendable, Hashable {
+    case string
+    case int
+    case float
+    case bool
+    case null
+    case binary
+
+    static let stringTag = "tag:yaml.org,2002:str"
+
+    public static func of(_ scalar: Scalar) -> ScalarType {
+        if let tag = scalar.tag {
+            switch tag {
+            case "tag:yaml.org,2002:str", "!!str": return .string
+            case "tag:yaml.org,2002:int", "!!int": return .int
+            case "tag:yaml.org,2002:float", "!!float": return .float
+            case "tag:yaml.org,2002:bool", "!!bool": return .bool
+            case "tag:yaml.org,2002:null", "!!null": return .null
+            case "tag:yaml.org,2002:binary", "!!binary": return .binary
+            case "!": return .string
+            default: break
+            }
+        }
+        guard scalar.style == .plain else { return .string }
+        return resolvePlain(scalar.value)
+    }
+
+    /// go-yaml v3's resolution of an untagged plain scalar (kustomize's reader).
+    public static func resolvePlain(_ text: String) -> ScalarType {
+        switch text {
+        case "", "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE", "false", "False", "FALSE": return .bool
+        case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
+             ".nan", ".NaN", ".NAN":
+            return .float
+        default: break
+        }
+        guard let first = text.utf8.first else { return .null }
+        if first == UInt8(ascii: ".") {
+            return Double(text) != nil && isDecimalFloat(text) ? .float : .string
+        }
+        guard isDigit(first) || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") else {
+            return .string
+        }
+        if isTimestamp(text) { return .string }
+        let plain = text.replacingOccurrences(of: "_", with: "")
+        if parseGoInteger(plain) != nil { return .int }
+        if isDecimalFloat(plain) { return .float }
+        return .string
+    }
+
+    /// go-yaml v2's resolution of a plain scalar: used to decide whether a string must be
+    /// quoted in kustomize's output so that it still reads as a string.
+    public static func v2NeedsQuotes(_ text: String) -> Bool {
+        switch text {
+        case "", "~", "null", "Null", "NULL",
+             "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+             "true", "True", "TRUE", "false", "False", "FALSE",
+             "on", "On", "ON", "off", "Off", "OFF",
+             ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
+             ".nan", ".NaN", ".NAN", "<<":
+            return true
+        default: break
+        }
+        let first = text.utf8.first!
+        if first == UInt8(ascii: ".") {
+            return Double(text) != nil && isDecimalFloat(text)
+        }
+        guard isDigit(first) || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") else {
+            return false
+        }
+        if isTimestamp(text) { return true }
+        let plain = text.replacingOccurrences(of: "_", with: "")
+        if parseGoInteger(plain) != nil || isDecimalFloat(plain) { return true }
+        if plain.hasPrefix("0b") || plain.hasPrefix("-0b") { return true }
+        return isBase60Float(text)
+    }
+
+    /// A normalized text for comparing typed values (`0x10` and `16` are the same int).
+    public static func canonical(_ text: String, as type: ScalarType) -> String {
+        switch type {
+        case .int:
+            let plain = text.replacingOccurrences(of: "_", with: "")
+            return parseGoInteger(plain).map(String.init) ?? plain
+        case .float:
+            return parseFloat(text).map { "\($0)" } ?? text
+        case .bool:
+            return text.lowercased()
+        case .null:
+            return "null"
+        case .string, .binary:
+            return text
+        }
+    }
+
+    /// The value of a float scalar, including YAML's `.inf` and `.nan` spellings.
+    public static func parseFloat(_ text: String) -> Double? {
+        switch text.lowercased() {
+        case ".inf", "+.inf": return .infinity
+        case "-.inf": return -.infinity
+        case ".nan": return .nan
+        default: return Double(text.replacingOccurrences(of: "_", with: ""))
+        }
+    }
+
+    // MARK: Go number syntax
+
+    static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+
+    /// `strconv.ParseInt(s, 0, 64)` (and ParseUint): optional sign, then decimal, `0x`, `0o`,
+    /// `0b`, or a leading `0` for octal.
+    public static func parseGoInteger(_ text: String) -> Int64? {
+        var bytes = Substring(text)
+        var negative = false
+        if let sign = bytes.first, sign == "+" || sign == "-" {
+            negative = sign == "-"
+            bytes = bytes.dropFirst()
+        }
+        guard !bytes.isEmpty else { return nil }
+        var radix = 10
+        if bytes.count > 1, bytes.first == "0" {
+            let marker = bytes.dropFirst().first!
+            switch marker {
+            case "x", "X": radix = 16; bytes = bytes.dropFirst(2)
+            case "o", "O": radix = 8; bytes = bytes.dropFirst(2)
+            case "b", "B": radix = 2; bytes = bytes.dropFirst(2)
+            default: radix = 8; bytes = bytes.dropFirst()
+            }
+        }
+        guard !bytes.isEmpty, let magnitude = UInt64(bytes, radix: radix) else { return nil }
+        if negative {
+            return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil
+        }
+        return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
+    }
+
+    /// go-yaml's `yamlStyleFloat`: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
+    static func isDecimalFloat(_ text: String) -> Bool {
+        var bytes = Array(text.utf8)[...]
+        if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+            bytes = bytes.dropFirst()
+        }
+        func digits() -> Int {
+            var count = 0
+            while let c = bytes.first, isDigit(c) {
+                bytes = bytes.dropFirst()
+                count += 1
+            }
+            return count
+        }
+        if bytes.first == UInt8(ascii: ".") {
+            bytes = bytes.dropFirst()
+            guard digits() > 0 else { return false }
+        } else {
+            guard digits() > 0 else { return false }
+            if bytes.first == UInt8(ascii: ".") {
+                bytes = bytes.dropFirst()
+                _ = digits()
+            }
+        }
+        if let e = bytes.first, e == UInt8(ascii: "e") || e == UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+                bytes = bytes.dropFirst()
+            }
+            guard digits() > 0 else { return false }
+        }
+        return bytes.isEmpty
+    }
+
+    /// go-yaml's `isBase60Float`: `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`.
+    static func isBase60Float(_ text: String) -> Bool {
+        text.range(of: #"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$"#, options: .regularExpression) != nil
+    }
+
+    /// The timestamp forms go-yaml accepts: `2006-1-2T15:4:5.999999999Z07:00`,
+    /// `2006-1-2t15:4:5.999999999Z07:00`, `2006-1-2 15:4:5.999999999`, `2006-1-2`.
+    static func isTimestamp(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        // go-yaml first checks for the `dddd-` prefix before trying the layouts.
+        guard bytes.count >= 5, bytes[0..<4].allSatisfy(isDigit), bytes[4] == UInt8(ascii: "-") else {
+            return false
+        }
+        return text.range(
+            of: #"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(([Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?(Z|[-+][0-9]{2}:[0-9]{2}))|( [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?))?$"#,
+            options: .regularExpression
+        ) != nil
+    }
+}
