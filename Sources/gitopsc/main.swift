@@ -1,1 +1,3 @@
 import GitopscCLI
+
+Gitopsc.main()

@@ -1,0 +1,93 @@
+import Foundation
+
+/// Turns diagnostics into text for one audience: a person at a terminal, a program reading
+/// JSON, or GitHub Actions annotations.
+public protocol DiagnosticReporter {
+    func report(_ diagnostics: [Diagnostic]) -> String
+}
+
+public enum ReporterKind: String, CaseIterable, Sendable {
+    case human
+    case json
+    case github
+
+    public func reporter(colour: Bool) -> any DiagnosticReporter {
+        switch self {
+        case .human: return HumanReporter(colour: colour)
+        case .json: return JSONReporter()
+        case .github: return GitHubReporter()
+        }
+    }
+}
+
+/// `file:line:column: error: message`, the chain indented below; red/yellow only when asked
+/// (the caller decides from isatty and NO_COLOR).
+public struct HumanReporter: DiagnosticReporter {
+    public var colour: Bool
+
+    public init(colour: Bool) {
+        self.colour = colour
+    }
+
+    public func report(_ diagnostics: [Diagnostic]) -> String {
+        diagnostics.map { diagnostic in
+            guard colour else { return diagnostic.description + "\n" }
+            let code: String
+            switch diagnostic.severity {
+            case .error: code = "\u{1B}[1;31m"
+            case .warning: code = "\u{1B}[1;33m"
+            case .note: code = "\u{1B}[1;36m"
+            }
+            let word = "\(diagnostic.severity.rawValue):"
+            return diagnostic.description.replacingOccurrences(of: word, with: code + word + "\u{1B}[0m", options: [], range: nil) + "\n"
+        }.joined()
+    }
+}
+
+/// One JSON array of objects: severity, code, message, file, line, column, chain.
+public struct JSONReporter: DiagnosticReporter {
+    public init() {}
+
+    public func report(_ diagnostics: [Diagnostic]) -> String {
+        let objects: [[String: Any]] = diagnostics.map { diagnostic in
+            var object: [String: Any] = [
+                "severity": diagnostic.severity.rawValue,
+                "code": diagnostic.code,
+                "message": diagnostic.message,
+                "chain": diagnostic.chain,
+            ]
+            if let location = diagnostic.location {
+                object["file"] = location.file
+                object["line"] = location.line
+                object["column"] = location.column
+            }
+            return object
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+/// GitHub Actions workflow commands, which show as annotations on the pull request.
+public struct GitHubReporter: DiagnosticReporter {
+    public init() {}
+
+    public func report(_ diagnostics: [Diagnostic]) -> String {
+        diagnostics.map { diagnostic in
+            var properties: [String] = []
+            if let location = diagnostic.location {
+                properties.append("file=\(location.file)")
+                if location.line > 0 {
+                    properties.append("line=\(location.line)")
+                    properties.append("col=\(location.column)")
+                }
+            }
+            properties.append("title=\(diagnostic.code)")
+            var message = diagnostic.message
+            for link in diagnostic.chain { message += "\n  in \(link)" }
+            let escaped = message.replacingOccurrences(of: "%", with: "%25")
+                .replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+            return "::\(diagnostic.severity.rawValue) \(properties.joined(separator: ","))::\(escaped)\n"
+        }.joined()
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Diagnostics
+import Foundation
+
+/// The `gitopsc` command: subcommands only parse arguments and call the library.
+public struct Gitopsc: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "gitopsc",
+        abstract: "A GitOps manifest compiler: kustomize-compatible builds, environments, Argo CD and OpenShift Pipelines manifests.",
+        version: gitopscVersion,
+        subcommands: []
+    )
+
+    public init() {}
+}
+
+public let gitopscVersion = "0.1.0"
+
+/// How a command reports problems: `--diagnostics human|json|github`.
+struct DiagnosticOptions: ParsableArguments {
+    @Option(name: .customLong("diagnostics"), help: "How problems are printed: human, json or github (annotations).")
+    var format: String = "human"
+
+    func validate() throws {
+        guard ReporterKind(rawValue: format) != nil else {
+            throw ValidationError("--diagnostics must be one of: \(ReporterKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    /// Prints diagnostics to stderr; colour only on a terminal and without NO_COLOR.
+    func print(_ diagnostics: [Diagnostic]) {
+        let colour = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let reporter = ReporterKind(rawValue: format)!.reporter(colour: colour)
+        FileHandle.standardError.write(Data(reporter.report(diagnostics).utf8))
+    }
+}
+
+/// Exit codes of every gitopsc command.
+enum ExitStatus {
+    static let success = ExitCode(0)
+    static let failed = ExitCode(1)
+    static let inputError = ExitCode(2)
+}

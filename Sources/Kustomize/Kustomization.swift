@@ -1,0 +1,130 @@
+import Diagnostics
+import YAML
+
+/// A parsed `kustomization.yaml` (kind Kustomization or Component).
+///
+/// Fields stay as nodes so that every transformer reports problems at the line that caused
+/// them; this type only checks the top-level shape and knows which fields exist.
+public struct Kustomization: Sendable {
+    public enum Kind: String, Sendable {
+        case kustomization = "Kustomization"
+        case component = "Component"
+    }
+
+    public var kind: Kind
+    public var node: Node
+    /// The kustomization file's path, for messages.
+    public var file: String
+
+    /// The file names kustomize looks for in a folder, in its order of preference.
+    public static let fileNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+
+    /// Every field of kustomize v5.5.0's Kustomization, with what gitopsc does with it.
+    static let supportedFields: Set<String> = [
+        "apiVersion", "kind", "metadata", "resources", "bases", "components", "crds",
+        "patches", "patchesStrategicMerge", "patchesJson6902", "namespace", "namePrefix",
+        "nameSuffix", "commonLabels", "labels", "commonAnnotations", "images", "imageTags",
+        "replicas", "configMapGenerator", "secretGenerator", "generatorOptions",
+        "replacements", "sortOptions", "configurations", "buildMetadata", "openapi",
+    ]
+
+    /// Fields kustomize knows but gitopsc refuses: they fetch from the network or run
+    /// programs, and a build must stay hermetic.
+    static let refusedFields: [String: String] = [
+        "helmCharts": "Helm charts are not supported: gitopsc never runs programs or fetches charts",
+        "helmGlobals": "Helm charts are not supported: gitopsc never runs programs or fetches charts",
+        "helmChartInflationGenerator": "Helm charts are not supported: gitopsc never runs programs or fetches charts",
+        "generators": "generator plugins are not supported: gitopsc never runs plugins",
+        "transformers": "transformer plugins are not supported: gitopsc never runs plugins",
+        "validators": "validator plugins are not supported: gitopsc never runs plugins",
+        "vars": "vars are not supported: use replacements",
+    ]
+
+    public init(node: Node, file: String) throws(Diagnostic) {
+        self.file = file
+        guard let entries = node.entries else {
+            if node.isNull {
+                throw Diagnostic.error("kustomize.empty", "kustomization file is empty", at: node.mark.location ?? SourceLocation(file: file, line: 1, column: 1))
+            }
+            throw Diagnostic.error("kustomize.invalid", "a kustomization must be a mapping, found a \(node.kindName)", at: node.mark.location)
+        }
+        for entry in entries {
+            let name = entry.name
+            if let reason = Kustomization.refusedFields[name] {
+                throw Diagnostic.error("kustomize.unsupported", "field '\(name)': \(reason)", at: entry.key.mark.location)
+            }
+            guard Kustomization.supportedFields.contains(name) else {
+                var message = "unknown field '\(name)' in kustomization"
+                if let suggestion = closestMatch(to: name, in: Kustomization.supportedFields) {
+                    message += "; did you mean '\(suggestion)'?"
+                }
+                throw Diagnostic.error("kustomize.unknown-field", message, at: entry.key.mark.location)
+            }
+        }
+        switch node["kind"]?.text ?? "Kustomization" {
+        case "Kustomization": kind = .kustomization
+        case "Component": kind = .component
+        case let other:
+            throw Diagnostic.error(
+                "kustomize.invalid", "kind '\(other)' is neither Kustomization nor Component",
+                at: node["kind"]?.mark.location)
+        }
+        self.node = node
+    }
+
+    public subscript(field: String) -> Node? {
+        guard let value = node[field], !value.isNull else { return nil }
+        return value
+    }
+
+    /// A list of strings such as `resources`; each entry keeps its node for messages.
+    public func stringList(_ field: String) throws(Diagnostic) -> [Node] {
+        guard let value = self[field] else { return [] }
+        guard let items = value.items else {
+            throw Diagnostic.error("kustomize.invalid", "'\(field)' must be a list, found a \(value.kindName)", at: value.mark.location)
+        }
+        for item in items where item.text == nil {
+            throw Diagnostic.error("kustomize.invalid", "entries of '\(field)' must be strings, found a \(item.kindName)", at: item.mark.location)
+        }
+        return items
+    }
+
+    /// A list of mappings such as `patches` or `configMapGenerator`.
+    public func mappingList(_ field: String) throws(Diagnostic) -> [Node] {
+        guard let value = self[field] else { return [] }
+        guard let items = value.items else {
+            throw Diagnostic.error("kustomize.invalid", "'\(field)' must be a list, found a \(value.kindName)", at: value.mark.location)
+        }
+        return items
+    }
+
+    /// A single string field such as `namespace`.
+    public func string(_ field: String) throws(Diagnostic) -> Node? {
+        guard let value = self[field] else { return nil }
+        guard value.text != nil else {
+            throw Diagnostic.error("kustomize.invalid", "'\(field)' must be a string, found a \(value.kindName)", at: value.mark.location)
+        }
+        return value
+    }
+}
+
+/// The candidate closest to `word` by edit distance, when close enough to be a likely typo.
+func closestMatch(to word: String, in candidates: some Sequence<String>) -> String? {
+    let scored = candidates.map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
+    guard let best = scored.min(by: { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }) else { return nil }
+    return best.1 <= max(2, word.count / 3) ? best.0 : nil
+}
+
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a.utf8), b = Array(b.utf8)
+    if a.isEmpty { return b.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in stride(from: 1, through: b.count, by: 1) {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}

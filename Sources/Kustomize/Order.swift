@@ -1,0 +1,60 @@
+import Diagnostics
+import YAML
+
+/// kustomize's output order: "legacy" (by kind priority, then id) unless the
+/// kustomization's `sortOptions` asks for `fifo` or its own kind lists.
+struct ResourceOrder {
+    static let legacyFirst = [
+        "Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition",
+        "ServiceAccount", "PodSecurityPolicy", "Role", "ClusterRole", "RoleBinding",
+        "ClusterRoleBinding", "ConfigMap", "Secret", "Endpoints", "Service", "LimitRange",
+        "PriorityClass", "PersistentVolume", "PersistentVolumeClaim", "Deployment",
+        "StatefulSet", "CronJob", "PodDisruptionBudget",
+    ]
+    static let legacyLast = ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]
+
+    var fifo = false
+    var ranks: [String: Int]
+
+    init(first: [String] = legacyFirst, last: [String] = legacyLast) {
+        // Kinds in `first` rank below every other kind, kinds in `last` above.
+        var ranks: [String: Int] = [:]
+        for (index, kind) in first.enumerated() { ranks[kind] = index - first.count }
+        for (index, kind) in last.enumerated() { ranks[kind] = index + 1 }
+        self.ranks = ranks
+    }
+
+    /// Reads a kustomization's `sortOptions`.
+    init(_ node: Node?) throws(Diagnostic) {
+        guard let node, !node.isNull else {
+            self.init()
+            return
+        }
+        switch node["order"]?.text {
+        case "fifo":
+            self.init()
+            fifo = true
+        case "legacy", nil:
+            let options = node["legacySortOptions"]
+            let first = options?["orderFirst"]?.items?.compactMap(\.text) ?? ResourceOrder.legacyFirst
+            let last = options?["orderLast"]?.items?.compactMap(\.text) ?? ResourceOrder.legacyLast
+            self.init(first: first, last: last)
+        case let other:
+            throw Diagnostic.error("kustomize.invalid", "sortOptions.order must be 'legacy' or 'fifo', not '\(other ?? "")'", at: node["order"]?.mark.location)
+        }
+    }
+
+    func sorted(_ resources: [Resource]) -> [Resource] {
+        if fifo { return resources }
+        let keyed = resources.map { resource -> (Int, String, String, Resource) in
+            let id = resource.id
+            return (ranks[id.gvk.kind] ?? 0, id.gvk.description, "\(id.namespace)|\(id.name)", resource)
+        }
+        return keyed.sorted { a, b in
+            if a.0 != b.0 { return a.0 < b.0 }
+            // Go compares strings bytewise.
+            if a.1 != b.1 { return a.1.utf8.lexicographicallyPrecedes(b.1.utf8) }
+            return a.2.utf8.lexicographicallyPrecedes(b.2.utf8)
+        }.map(\.3)
+    }
+}

@@ -1,0 +1,161 @@
+import Diagnostics
+import YAML
+
+/// Group, version and kind of a Kubernetes object.
+public struct GVK: Hashable, Sendable, CustomStringConvertible {
+    public var group: String
+    public var version: String
+    public var kind: String
+
+    public init(group: String = "", version: String = "", kind: String) {
+        self.group = group
+        self.version = version
+        self.kind = kind
+    }
+
+    /// Splits an `apiVersion` such as `apps/v1` (group `apps`) or `v1` (core group).
+    public init(apiVersion: String, kind: String) {
+        if let slash = apiVersion.firstIndex(of: "/") {
+            group = String(apiVersion[..<slash])
+            version = String(apiVersion[apiVersion.index(after: slash)...])
+        } else {
+            group = ""
+            version = apiVersion
+        }
+        self.kind = kind
+    }
+
+    public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }
+
+    /// kustomize's `Gvk.String()`: `group_version_kind` with `~G`, `~V`, `~K` for empty parts.
+    public var description: String {
+        "\(group.isEmpty ? "~G" : group)_\(version.isEmpty ? "~V" : version)_\(kind.isEmpty ? "~K" : kind)"
+    }
+
+    /// Whether this GVK is selected by a selector whose empty fields match anything.
+    public func isSelected(by selector: GVK) -> Bool {
+        (selector.group.isEmpty || selector.group == group)
+            && (selector.version.isEmpty || selector.version == version)
+            && (selector.kind.isEmpty || selector.kind == kind)
+    }
+
+    /// Built-in Kubernetes kinds that are not namespaced. Every other kind, custom resources
+    /// included, counts as namespaced: kustomize decides from its built-in Kubernetes schema.
+    public var isClusterScoped: Bool {
+        GVK.clusterScopedKinds.contains(kind) && (group.isEmpty || GVK.clusterScopedGroups.contains(group))
+    }
+
+    static let clusterScopedGroups: Set<String> = [
+        "admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io",
+        "certificates.k8s.io", "flowcontrol.apiserver.k8s.io", "networking.k8s.io", "node.k8s.io",
+        "policy", "rbac.authorization.k8s.io", "scheduling.k8s.io", "storage.k8s.io",
+        "authentication.k8s.io", "authorization.k8s.io", "resource.k8s.io",
+    ]
+
+    static let clusterScopedKinds: Set<String> = [
+        "APIService", "CertificateSigningRequest", "ClusterRole", "ClusterRoleBinding",
+        "ComponentStatus", "CSIDriver", "CSINode", "CustomResourceDefinition",
+        "FlowSchema", "IngressClass", "MutatingWebhookConfiguration", "Namespace", "Node",
+        "PersistentVolume", "PodSecurityPolicy", "PriorityClass", "PriorityLevelConfiguration",
+        "RuntimeClass", "SelfSubjectAccessReview", "SelfSubjectRulesReview", "StorageClass",
+        "SubjectAccessReview", "TokenReview", "ValidatingWebhookConfiguration",
+        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "VolumeAttachment",
+    ]
+}
+
+/// The identity of an object in a build: two objects with the same id may not coexist.
+public struct ResId: Hashable, Sendable, CustomStringConvertible {
+    public var gvk: GVK
+    public var name: String
+    public var namespace: String
+
+    public init(gvk: GVK, name: String, namespace: String = "") {
+        self.gvk = gvk
+        self.name = name
+        self.namespace = namespace
+    }
+
+    /// kustomize's message form: `Kind.version.group/name.namespace`.
+    public var description: String {
+        let group = gvk.group.isEmpty ? "[noGrp]" : gvk.group
+        let ns = namespace.isEmpty ? "[noNs]" : namespace
+        return "\(gvk.kind).\(gvk.version).\(group)/\(name).\(ns)"
+    }
+
+    /// Namespace with kustomize's convention that an unset namespace of a namespaced
+    /// object means `default`.
+    public var effectiveNamespace: String {
+        if gvk.isClusterScoped { return "" }
+        return namespace.isEmpty ? "default" : namespace
+    }
+
+    /// Same object for conflict detection: `default` and unset namespaces are the same.
+    public func isSameObject(as other: ResId) -> Bool {
+        gvk == other.gvk && name == other.name && effectiveNamespace == other.effectiveNamespace
+    }
+}
+
+/// How a generated object behaves when it meets an object of the same id from a base.
+public enum GeneratorBehavior: String, Sendable {
+    case create
+    case merge
+    case replace
+}
+
+/// One object of a build, with the bookkeeping kustomize keeps beside it.
+public struct Resource: Sendable {
+    public var node: Node
+    /// The ids this object had before name or namespace changes (oldest first); name
+    /// references that still use an old name are rewritten to the current one.
+    public var previousIds: [ResId] = []
+    /// Set for objects made by a ConfigMap/Secret generator that still need the content
+    /// hash appended to their name at the end of the build.
+    public var needsHashSuffix = false
+    /// For generated objects: how to combine with an existing object of the same id.
+    public var behavior: GeneratorBehavior = .create
+
+    public init(node: Node) {
+        self.node = node
+    }
+
+    public var gvk: GVK {
+        GVK(apiVersion: node["apiVersion"]?.text ?? "", kind: node["kind"]?.text ?? "")
+    }
+
+    public var name: String {
+        get { node[path: ["metadata", "name"]]?.text ?? "" }
+        set { node.set(["metadata", "name"], to: .string(newValue)) }
+    }
+
+    public var namespace: String {
+        get { node[path: ["metadata", "namespace"]]?.text ?? "" }
+        set { node.set(["metadata", "namespace"], to: .string(newValue)) }
+    }
+
+    public var id: ResId { ResId(gvk: gvk, name: name, namespace: namespace) }
+
+    /// The id the object had when it was first read: name references are written against it.
+    public var originalId: ResId { previousIds.first ?? id }
+
+    /// Records the current id as a previous one before a name or namespace change.
+    public mutating func rememberId() {
+        let current = id
+        if previousIds.last != current {
+            previousIds.append(current)
+        }
+    }
+
+    public var labels: [String: String] { stringMap(["metadata", "labels"]) }
+    public var annotations: [String: String] { stringMap(["metadata", "annotations"]) }
+
+    private func stringMap(_ path: [String]) -> [String: String] {
+        var result: [String: String] = [:]
+        for entry in node[path: path]?.entries ?? [] {
+            result[entry.name] = entry.value.scalar?.value ?? ""
+        }
+        return result
+    }
+
+    /// Where this object was read from, for messages.
+    public var location: SourceLocation? { node.mark.location }
+}

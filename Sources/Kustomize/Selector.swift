@@ -1,0 +1,135 @@
+import Diagnostics
+import Foundation
+import YAML
+
+/// A patch or replacement target: group/version/kind, name and namespace as anchored
+/// regular expressions, and Kubernetes label/annotation selectors.
+public struct Selector: Sendable {
+    var gvk = GVK(kind: "")
+    var name: NSRegularExpression?
+    var namespace: NSRegularExpression?
+    var labelSelector: LabelSelector?
+    var annotationSelector: LabelSelector?
+
+    static let fields: Set<String> = ["group", "version", "kind", "name", "namespace", "labelSelector", "annotationSelector"]
+
+    public init(_ node: Node) throws(Diagnostic) {
+        guard let entries = node.entries else {
+            throw Diagnostic.error("kustomize.invalid", "a target must be a mapping, found a \(node.kindName)", at: node.mark.location)
+        }
+        for entry in entries where !Selector.fields.contains(entry.name) {
+            throw Diagnostic.error("kustomize.unknown-field", "unknown field '\(entry.name)' in target", at: entry.key.mark.location)
+        }
+        gvk = GVK(group: node["group"]?.text ?? "", version: node["version"]?.text ?? "", kind: node["kind"]?.text ?? "")
+        name = try Selector.anchored(node["name"])
+        namespace = try Selector.anchored(node["namespace"])
+        if let text = node["labelSelector"] {
+            labelSelector = try LabelSelector(text)
+        }
+        if let text = node["annotationSelector"] {
+            annotationSelector = try LabelSelector(text)
+        }
+    }
+
+    private static func anchored(_ node: Node?) throws(Diagnostic) -> NSRegularExpression? {
+        guard let node, let pattern = node.text, !pattern.isEmpty else { return nil }
+        do {
+            return try NSRegularExpression(pattern: "^(?:\(pattern))$")
+        } catch {
+            throw Diagnostic.error("kustomize.invalid", "invalid regular expression '\(pattern)'", at: node.mark.location)
+        }
+    }
+
+    private static func matches(_ regex: NSRegularExpression?, _ text: String) -> Bool {
+        guard let regex else { return true }
+        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+
+    /// kustomize matches names and namespaces against both the original and the current id.
+    public func selects(_ resource: Resource) -> Bool {
+        let current = resource.id
+        let original = resource.originalId
+        guard Selector.matches(namespace, original.effectiveNamespace) || Selector.matches(namespace, current.effectiveNamespace),
+              Selector.matches(name, original.name) || Selector.matches(name, current.name),
+              current.gvk.isSelected(by: gvk) else { return false }
+        if let labelSelector, !labelSelector.matches(resource.labels) { return false }
+        if let annotationSelector, !annotationSelector.matches(resource.annotations) { return false }
+        return true
+    }
+}
+
+/// A Kubernetes label selector in its string form: `a=b,c!=d,e in (x,y),f notin (z),g,!h`.
+struct LabelSelector: Sendable {
+    enum Requirement: Sendable {
+        case equals(String, String)
+        case notEquals(String, String)
+        case isIn(String, Set<String>)
+        case notIn(String, Set<String>)
+        case exists(String)
+        case doesNotExist(String)
+    }
+
+    var requirements: [Requirement] = []
+
+    init(_ node: Node) throws(Diagnostic) {
+        guard let text = node.text else {
+            throw Diagnostic.error("kustomize.invalid", "a selector must be a string", at: node.mark.location)
+        }
+        for term in LabelSelector.splitTerms(text) {
+            let term = term.trimmingCharacters(in: .whitespaces)
+            if term.isEmpty { continue }
+            if let range = term.range(of: " notin ") {
+                requirements.append(.notIn(String(term[..<range.lowerBound]).trimmingCharacters(in: .whitespaces), LabelSelector.values(term[range.upperBound...])))
+            } else if let range = term.range(of: " in ") {
+                requirements.append(.isIn(String(term[..<range.lowerBound]).trimmingCharacters(in: .whitespaces), LabelSelector.values(term[range.upperBound...])))
+            } else if let range = term.range(of: "!=") {
+                requirements.append(.notEquals(trim(term[..<range.lowerBound]), trim(term[range.upperBound...])))
+            } else if let range = term.range(of: "==") ?? term.range(of: "=") {
+                requirements.append(.equals(trim(term[..<range.lowerBound]), trim(term[range.upperBound...])))
+            } else if term.hasPrefix("!") {
+                requirements.append(.doesNotExist(trim(term.dropFirst())))
+            } else {
+                requirements.append(.exists(term))
+            }
+        }
+    }
+
+    /// Splits on commas outside parentheses.
+    private static func splitTerms(_ text: String) -> [String] {
+        var terms: [String] = []
+        var current = ""
+        var depth = 0
+        for character in text {
+            switch character {
+            case "(": depth += 1; current.append(character)
+            case ")": depth -= 1; current.append(character)
+            case "," where depth == 0: terms.append(current); current = ""
+            default: current.append(character)
+            }
+        }
+        terms.append(current)
+        return terms
+    }
+
+    private static func values(_ text: Substring) -> Set<String> {
+        let inner = text.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "()"))
+        return Set(inner.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+    }
+
+    func matches(_ labels: [String: String]) -> Bool {
+        requirements.allSatisfy { requirement in
+            switch requirement {
+            case .equals(let key, let value): return labels[key] == value
+            case .notEquals(let key, let value): return labels[key] != value
+            case .isIn(let key, let values): return labels[key].map(values.contains) ?? false
+            case .notIn(let key, let values): return !(labels[key].map(values.contains) ?? false)
+            case .exists(let key): return labels[key] != nil
+            case .doesNotExist(let key): return labels[key] == nil
+            }
+        }
+    }
+}
+
+private func trim(_ text: Substring) -> String {
+    text.trimmingCharacters(in: .whitespaces)
+}
