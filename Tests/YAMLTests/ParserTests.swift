@@ -1,0 +1,65 @@
+import Diagnostics
+import Testing
+@testable import YAML
+
+@Suite struct ParserTests {
+    func parseError(_ text: String) -> Diagnostic? {
+        do {
+            _ = try YAMLParser.parseStream(text, file: "input.yaml")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func keepsMarksStylesAndTags() throws {
+        let node = try YAMLParser.parseDocument("a:\n  b: 'x'\n  c: !!str 1\n  d: |\n    text\n", file: "f.yaml")
+        let b = try #require(node[path: ["a", "b"]])
+        #expect(b.mark == Mark(file: "f.yaml", line: 2, column: 6))
+        #expect(b.scalar?.style == .singleQuoted)
+        #expect(node[path: ["a", "c"]]?.scalar?.tag == "tag:yaml.org,2002:str")
+        #expect(node[path: ["a", "c"]]?.type == .string)
+        #expect(node[path: ["a", "d"]]?.scalar == Scalar("text\n", style: .literal))
+    }
+
+    @Test func readsEveryDocumentOfAStream() throws {
+        let documents = try YAMLParser.parseStream("a: 1\n---\n---\nb: 2\n", file: "f.yaml")
+        #expect(documents.count == 3)
+        #expect(documents[1].isNull)
+        #expect(documents[2]["b"]?.type == .int)
+    }
+
+    @Test func expandsAliases() throws {
+        let node = try YAMLParser.parseDocument("base: &b {x: 1}\ncopy: *b\n", file: "f.yaml")
+        #expect(node["copy"] == node["base"])
+    }
+
+    @Test func malformedYAMLIsAnErrorWithItsPosition() throws {
+        let error = try #require(parseError("a: [1, 2\nb: 3\n"))
+        #expect(error.code == "yaml.syntax")
+        #expect(error.location?.file == "input.yaml")
+        #expect((error.location?.line ?? 0) >= 2)
+    }
+
+    @Test func tabIndentationIsAnError() throws {
+        let error = try #require(parseError("a:\n\tb: 1\n"))
+        #expect(error.description.hasPrefix("input.yaml:2:1: error:"))
+        #expect(error.message.contains("tab"))
+    }
+
+    @Test func duplicateKeyIsAnError() throws {
+        let error = try #require(parseError("a: 1\nb: 2\na: 3\n"))
+        #expect(error.code == "yaml.duplicate-key")
+        #expect(error.location == SourceLocation(file: "input.yaml", line: 3, column: 1))
+    }
+
+    @Test func aliasBombIsAnErrorNotAnOutOfMemory() throws {
+        var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...9 {
+            let refs = Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
+            text += "a\(level): &a\(level) [\(refs)]\n"
+        }
+        let error = try #require(parseError(text))
+        #expect(error.code == "yaml.alias-bomb")
+    }
+}
