@@ -34,8 +34,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "gitopsc", dependencies: ["GitopscCLI"]),
-        .executableTarget(name: "conformance", dependencies: ["Kustomize", "YAML"], path: "Sources/conformance"),
+        .target(name: "Conformance", dependencies: ["Kustomize", "YAML", "Diagnostics"]),
+        .executableTarget(name: "conformance", dependencies: ["Conformance", "Kustomize"], path: "Sources/conformance-runner"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
-        .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML"]),
+        .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML", "Conformance", "Diagnostics"]),
     ]
 )

@@ -8,7 +8,7 @@ public struct Gitopsc: ParsableCommand {
         commandName: "gitopsc",
         abstract: "A GitOps manifest compiler: kustomize-compatible builds, environments, Argo CD and OpenShift Pipelines manifests.",
         version: gitopscVersion,
-        subcommands: []
+        subcommands: [BuildCommand.self]
     )
 
     public init() {}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Diagnostics
+import Foundation
+import Kustomize
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Build kustomization folders; the output is identical to `kustomize build DIR`.",
+        discussion: """
+            With one folder and no --output-dir, the build is printed to stdout. With \
+            --output-dir, every folder is built in one process and written to \
+            OUT/<folder relative to --relative-to, with each / replaced by __>.yaml.
+            Exit status: 0 all built, 1 some failed (the others are still written), 2 usage or input error.
+            """
+    )
+
+    @Argument(help: "Kustomization folders.")
+    var directories: [String]
+
+    @Option(name: .customLong("output-dir"), help: "Write each build to a file in this folder.")
+    var outputDirectory: String?
+
+    @Option(name: .customLong("relative-to"), help: "Output file names are the folder paths relative to this folder (default: the current folder).")
+    var relativeTo: String?
+
+    @OptionGroup var diagnostics: DiagnosticOptions
+
+    func validate() throws {
+        if directories.count > 1 && outputDirectory == nil {
+            throw ValidationError("several folders need --output-dir")
+        }
+        if relativeTo != nil && outputDirectory == nil {
+            throw ValidationError("--relative-to only applies with --output-dir")
+        }
+    }
+
+    func run() throws {
+        let builder = KustomizeBuilder()
+        guard let outputDirectory else {
+            do {
+                let output = try builder.buildYAML(directories[0])
+                FileHandle.standardOutput.write(Data(output.utf8))
+            } catch {
+                diagnostics.print([error])
+                throw ExitStatus.inputError
+            }
+            return
+        }
+        let results = builder.buildAll(directories)
+        let base = URL(fileURLWithPath: relativeTo ?? FileManager.default.currentDirectoryPath).standardizedFileURL.path
+        var failures: [Diagnostic] = []
+        do {
+            try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        } catch {
+            diagnostics.print([Diagnostic.error("io.write", "cannot create output folder '\(outputDirectory)': \(error.localizedDescription)")])
+            throw ExitStatus.inputError
+        }
+        for (directory, result) in zip(directories, results) {
+            switch result {
+            case .success(let output):
+                let name = OutputNaming.fileName(for: directory, relativeTo: base)
+                do {
+                    try Data(output.utf8).write(to: URL(fileURLWithPath: outputDirectory).appendingPathComponent(name), options: .atomic)
+                } catch {
+                    failures.append(Diagnostic.error("io.write", "cannot write '\(name)': \(error.localizedDescription)"))
+                }
+            case .failure(let diagnostic):
+                failures.append(diagnostic)
+            }
+        }
+        if !failures.isEmpty {
+            diagnostics.print(failures)
+            throw ExitStatus.failed
+        }
+    }
+}
+
+/// Output file names of a multi-folder build: the folder path relative to a base, with
+/// every `/` replaced by `__` (the naming of infra-deployments' rendered outputs).
+public enum OutputNaming {
+    public static func fileName(for directory: String, relativeTo base: String) -> String {
+        var path = URL(fileURLWithPath: directory).standardizedFileURL.path
+        if path.hasPrefix(base + "/") {
+            path = String(path.dropFirst(base.count + 1))
+        }
+        while path.hasSuffix("/") { path.removeLast() }
+        return path.replacingOccurrences(of: "/", with: "__") + ".yaml"
+    }
+}

@@ -1,0 +1,364 @@
+import Diagnostics
+import Foundation
+import YAML
+
+/// The objects a kustomization has gathered so far, with the transformer configuration
+/// (field specs) its own and its bases' `configurations` contributed.
+struct Accumulation: Sendable {
+    var resources: [Resource] = []
+    var config = TransformerConfig.builtin
+}
+
+/// Builds kustomization folders as `kustomize build` (v5.5.0) does.
+///
+/// One builder serves many builds and may be used from several threads: files are parsed
+/// once and folders used as resources are accumulated once (see `SourceStore`).
+public final class KustomizeBuilder: Sendable {
+    public let store: SourceStore
+
+    public init(store: SourceStore = SourceStore()) {
+        self.store = store
+    }
+
+    /// The output of `kustomize build DIR`.
+    public func buildYAML(_ directory: String) throws(Diagnostic) -> String {
+        YAMLEmitter.emitStream(try build(directory).map(\.node))
+    }
+
+    /// The final objects of a kustomization folder, in output order.
+    public func build(_ directory: String) throws(Diagnostic) -> [Resource] {
+        let root = absolute(directory)
+        let kustomization = try loadKustomization(in: root, referencedBy: nil)
+        var accumulation = try accumulate(kustomization, root: root, stack: [root])
+        for index in accumulation.resources.indices where accumulation.resources[index].needsHashSuffix {
+            accumulation.resources[index].rememberId()
+            let suffix = Generators.hashSuffix(of: accumulation.resources[index].node)
+            accumulation.resources[index].name += "-" + suffix
+        }
+        try NameReference.fix(&accumulation.resources, config: accumulation.config)
+        let order = try ResourceOrder(kustomization["sortOptions"])
+        let output = accumulation.resources.filter { $0.annotations["config.kubernetes.io/local-config"] != "true" }
+        return order.sorted(output)
+    }
+
+    // MARK: Loading
+
+    func absolute(_ path: String) -> String {
+        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(path)
+        var result = url.standardizedFileURL.path
+        while result.count > 1 && result.hasSuffix("/") { result.removeLast() }
+        return result
+    }
+
+    func loadKustomization(in folder: String, referencedBy reference: Node?) throws(Diagnostic) -> Kustomization {
+        let found = Kustomization.fileNames.filter { FileManager.default.fileExists(atPath: folder + "/" + $0) }
+        guard let name = found.first else {
+            let location = reference?.mark.location ?? SourceLocation(file: store.display(folder), line: 0, column: 0)
+            throw Diagnostic.error(
+                "kustomize.missing-kustomization",
+                "no kustomization file (\(Kustomization.fileNames.joined(separator: ", "))) in '\(store.display(folder))'",
+                at: location)
+        }
+        if found.count > 1 {
+            throw Diagnostic.error(
+                "kustomize.ambiguous-kustomization",
+                "found more than one kustomization file: \(found.joined(separator: ", ")); keep one",
+                at: SourceLocation(file: store.display(folder + "/" + name), line: 0, column: 0))
+        }
+        let path = folder + "/" + name
+        let documents = try store.documents(at: path)
+        guard documents.count == 1 else {
+            throw Diagnostic.error(
+                "kustomize.invalid", "a kustomization file must hold one YAML document, found \(documents.count)",
+                at: SourceLocation(file: store.display(path), line: 1, column: 1))
+        }
+        return try Kustomization(node: documents[0], file: store.display(path))
+    }
+
+    /// The path a kustomization entry names, checked against kustomize's load restrictor:
+    /// files must be in or below the kustomization's folder.
+    func filePath(_ entry: Node, root: String) throws(Diagnostic) -> String {
+        let relative = entry.text ?? ""
+        let path = absolute(relative.hasPrefix("/") ? relative : root + "/" + relative)
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        let resolvedRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+        guard resolved == resolvedRoot || resolved.hasPrefix(resolvedRoot + "/") else {
+            throw Diagnostic.error(
+                "kustomize.outside-root",
+                "security: file '\(relative)' is not in or below '\(store.display(root))' (kustomize's load restrictor)",
+                at: entry.mark.location)
+        }
+        return path
+    }
+
+    /// Reads a file a kustomization names, for generators and patches.
+    func readFile(_ entry: Node, root: String) throws(Diagnostic) -> String {
+        let path = try filePath(entry, root: root)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
+            throw Diagnostic.error("kustomize.missing-file", "file '\(entry.text ?? "")' not found", at: entry.mark.location)
+        }
+        return try store.text(at: path)
+    }
+
+    /// Reads a file's bytes, for generators (a file that is not UTF-8 becomes binaryData).
+    func readBytes(_ entry: Node, root: String) throws(Diagnostic) -> [UInt8] {
+        let path = try filePath(entry, root: root)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Diagnostic.error("kustomize.missing-file", "file '\(entry.text ?? "")' not found", at: entry.mark.location)
+        }
+        return Array(data)
+    }
+
+    static func isRemote(_ reference: String) -> Bool {
+        reference.contains("://") || reference.hasPrefix("github.com/") || reference.hasPrefix("git@")
+            || reference.contains("?ref=") || reference.hasPrefix("gitlab.com/") || reference.hasPrefix("bitbucket.org/")
+    }
+
+    // MARK: Accumulation
+
+    /// Gathers and transforms a kustomization's objects (everything but the final hash
+    /// suffixes, name references and sorting, which run once for the whole build).
+    func accumulate(_ kustomization: Kustomization, root: String, stack: [String]) throws(Diagnostic) -> Accumulation {
+        var accumulation = Accumulation()
+        try run(kustomization, root: root, into: &accumulation, stack: stack)
+        return accumulation
+    }
+
+    func run(_ kustomization: Kustomization, root: String, into accumulation: inout Accumulation, stack: [String]) throws(Diagnostic) {
+        do {
+            let entries = try kustomization.stringList("resources") + kustomization.stringList("bases")
+            for entry in entries {
+                try addResource(entry, root: root, into: &accumulation, stack: stack)
+            }
+            for entry in try kustomization.stringList("configurations") {
+                let path = try filePath(entry, root: root)
+                for document in try store.documents(at: path) where !document.isNull {
+                    try accumulation.config.merge(try TransformerConfig.parse(document))
+                }
+            }
+            try runGenerators(kustomization, root: root, into: &accumulation)
+            for entry in try kustomization.stringList("components") {
+                try addComponent(entry, root: root, into: &accumulation, stack: stack)
+            }
+            try transform(kustomization, root: root, &accumulation)
+        } catch {
+            throw error.within(kustomization.file)
+        }
+    }
+
+    func addResource(_ entry: Node, root: String, into accumulation: inout Accumulation, stack: [String]) throws(Diagnostic) {
+        let reference = entry.text ?? ""
+        if KustomizeBuilder.isRemote(reference) {
+            throw Diagnostic.error("kustomize.remote", "remote resource '\(reference)' is not supported: gitopsc never fetches from the network", at: entry.mark.location)
+        }
+        let path = absolute(root + "/" + reference)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            throw Diagnostic.error("kustomize.missing-resource", "resource '\(reference)' not found", at: entry.mark.location)
+        }
+        if isFolder.boolValue {
+            if stack.contains(path) {
+                throw Diagnostic.error(
+                    "kustomize.cycle",
+                    "resource cycle: '\(reference)' is already being built (\((stack + [path]).map(store.display).joined(separator: " -> ")))",
+                    at: entry.mark.location)
+            }
+            let folder = try store.folder(path) { () throws(Diagnostic) -> Accumulation in
+                let kustomization = try loadKustomization(in: path, referencedBy: entry)
+                if kustomization.kind == .component {
+                    throw Diagnostic.error("kustomize.invalid", "'\(reference)' is a Component: list it under 'components', not 'resources'", at: entry.mark.location)
+                }
+                return try accumulate(kustomization, root: path, stack: stack + [path])
+            }
+            for resource in folder.resources {
+                try append(resource, to: &accumulation.resources)
+            }
+            try accumulation.config.merge(folder.config)
+        } else {
+            _ = try filePath(entry, root: root)
+            for resource in try resources(inFile: path) {
+                try append(resource, to: &accumulation.resources)
+            }
+        }
+    }
+
+    func addComponent(_ entry: Node, root: String, into accumulation: inout Accumulation, stack: [String]) throws(Diagnostic) {
+        let reference = entry.text ?? ""
+        if KustomizeBuilder.isRemote(reference) {
+            throw Diagnostic.error("kustomize.remote", "remote component '\(reference)' is not supported: gitopsc never fetches from the network", at: entry.mark.location)
+        }
+        let path = absolute(root + "/" + reference)
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw Diagnostic.error("kustomize.missing-resource", "component folder '\(reference)' not found", at: entry.mark.location)
+        }
+        if stack.contains(path) {
+            throw Diagnostic.error("kustomize.cycle", "component cycle: '\(reference)' is already being built", at: entry.mark.location)
+        }
+        let component = try loadKustomization(in: path, referencedBy: entry)
+        guard component.kind == .component else {
+            throw Diagnostic.error("kustomize.invalid", "'\(reference)' is a Kustomization: list it under 'resources', not 'components'", at: entry.mark.location)
+        }
+        try run(component, root: path, into: &accumulation, stack: stack + [path])
+    }
+
+    /// The objects of one manifest file: empty documents skipped, `List` kinds expanded.
+    func resources(inFile path: String) throws(Diagnostic) -> [Resource] {
+        var result: [Resource] = []
+        for document in try store.documents(at: path) where !document.isNull {
+            guard document.isMapping else {
+                throw Diagnostic.error("kustomize.invalid", "a resource must be a mapping, found a \(document.kindName)", at: document.mark.location)
+            }
+            if let kind = document["kind"]?.text, kind.hasSuffix("List"), let items = document["items"]?.items {
+                for item in items where !item.isNull {
+                    result.append(try resource(from: item))
+                }
+            } else {
+                result.append(try resource(from: document))
+            }
+        }
+        return result
+    }
+
+    func resource(from node: Node) throws(Diagnostic) -> Resource {
+        guard node.isMapping else {
+            throw Diagnostic.error("kustomize.invalid", "a resource must be a mapping, found a \(node.kindName)", at: node.mark.location)
+        }
+        guard node["kind"]?.text?.isEmpty == false else {
+            throw Diagnostic.error("kustomize.invalid", "resource has no 'kind'", at: node.mark.location)
+        }
+        guard node["apiVersion"]?.text?.isEmpty == false else {
+            throw Diagnostic.error("kustomize.invalid", "resource has no 'apiVersion'", at: node.mark.location)
+        }
+        return Resource(node: node)
+    }
+
+    func append(_ resource: Resource, to resources: inout [Resource]) throws(Diagnostic) {
+        let id = resource.id
+        if let existing = resources.first(where: { $0.id.isSameObject(as: id) }) {
+            var message = "may not add resource with an already registered id: \(id)"
+            if let location = existing.location { message += " (first defined at \(location))" }
+            throw Diagnostic.error("kustomize.duplicate-id", message, at: resource.location)
+        }
+        resources.append(resource)
+    }
+
+    // MARK: Generators
+
+    func runGenerators(_ kustomization: Kustomization, root: String, into accumulation: inout Accumulation) throws(Diagnostic) {
+        let options = kustomization["generatorOptions"]
+        let read = { (relative: String) throws(Diagnostic) -> [UInt8] in
+            try self.readBytes(.scalar(relative, mark: Mark(file: kustomization.file, line: 0, column: 0)), root: root)
+        }
+        var generated: [Resource] = []
+        for entry in try kustomization.mappingList("configMapGenerator") {
+            generated.append(try Generators.configMap(entry, options: options, readFile: read))
+        }
+        for entry in try kustomization.mappingList("secretGenerator") {
+            generated.append(try Generators.secret(entry, options: options, readFile: read))
+        }
+        for resource in generated {
+            let id = resource.id
+            let matches = accumulation.resources.indices.filter { index in
+                let existing = accumulation.resources[index]
+                return (existing.previousIds + [existing.id]).contains { $0.isSameObject(as: id) }
+            }
+            switch (matches.count, resource.behavior) {
+            case (0, .create):
+                accumulation.resources.append(resource)
+            case (0, _):
+                throw Diagnostic.error("kustomize.generator", "id \(id) does not exist; cannot merge or replace", at: resource.location)
+            case (1, .create):
+                throw Diagnostic.error("kustomize.duplicate-id", "id \(id) exists; behavior must be merge or replace", at: resource.location)
+            case (1, .merge):
+                accumulation.resources[matches[0]] = Generators.merge(resource, into: accumulation.resources[matches[0]])
+            case (1, .replace):
+                accumulation.resources[matches[0]] = Generators.replace(accumulation.resources[matches[0]], with: resource)
+            default:
+                throw Diagnostic.error("kustomize.generator", "id \(id) matches \(matches.count) objects; cannot merge or replace", at: resource.location)
+            }
+        }
+    }
+
+    // MARK: Transformers
+
+    /// kustomize's fixed order of built-in transformers.
+    func transform(_ kustomization: Kustomization, root: String, _ accumulation: inout Accumulation) throws(Diagnostic) {
+        let config = accumulation.config
+        var resources = accumulation.resources
+        try Patches.strategicMerge(kustomization.stringList("patchesStrategicMerge"), root: root, builder: self, &resources)
+        try Patches.patches(kustomization.mappingList("patches"), root: root, builder: self, &resources)
+        if let namespace = try kustomization.string("namespace") {
+            try Transformers.namespace(namespace, &resources, config: config)
+        }
+        let prefix = try kustomization.string("namePrefix")
+        let suffix = try kustomization.string("nameSuffix")
+        if prefix != nil || suffix != nil {
+            try Transformers.prefixSuffix(prefix: prefix, suffix: suffix, &resources, config: config)
+        }
+        if let labels = kustomization["commonLabels"] {
+            try Transformers.commonLabels(labels, &resources, config: config)
+        }
+        if let labels = kustomization["labels"] {
+            try Transformers.labels(labels, &resources, config: config)
+        }
+        if let annotations = kustomization["commonAnnotations"] {
+            try Transformers.commonAnnotations(annotations, &resources, config: config)
+        }
+        try Patches.json6902(kustomization.mappingList("patchesJson6902"), root: root, builder: self, &resources)
+        if let replicas = kustomization["replicas"] {
+            try Transformers.replicas(replicas, &resources, config: config)
+        }
+        for field in ["images", "imageTags"] {
+            if let images = kustomization[field] {
+                try Transformers.images(images, &resources, config: config)
+            }
+        }
+        if let replacements = kustomization["replacements"] {
+            try Replacements.apply(replacements, root: root, builder: self, &resources)
+        }
+        accumulation.resources = resources
+    }
+
+    // MARK: Many folders
+
+    /// Builds several folders concurrently; each result is the output text or the failure.
+    public func buildAll(_ directories: [String]) -> [Result<String, Diagnostic>] {
+        let results = ResultSlots<String>(count: directories.count)
+        DispatchQueue.concurrentPerform(iterations: directories.count) { index in
+            results.set(index, attemptBuild(directories[index]))
+        }
+        return results.values
+    }
+
+    private func attemptBuild(_ directory: String) -> Result<String, Diagnostic> {
+        do {
+            return .success(try buildYAML(directory))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+/// Fixed slots written from concurrent work, one per index.
+final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<Value, Diagnostic>?]
+
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    func set(_ index: Int, _ value: Result<Value, Diagnostic>) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    var values: [Result<Value, Diagnostic>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.map { $0! }
+    }
+}

@@ -1,0 +1,405 @@
+import Diagnostics
+import Foundation
+import Testing
+import YAML
+@testable import Kustomize
+
+/// A Deployment that uses a ConfigMap, a Secret, a ServiceAccount and a claim in every way
+/// the built-in name references know, with the objects it uses.
+private let application = """
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  template:
+    spec:
+      serviceAccountName: runner
+      imagePullSecrets:
+      - name: pull
+      containers:
+      - name: app
+        image: app:1
+        env:
+        - name: FROM_MAP
+          valueFrom:
+            configMapKeyRef:
+              name: settings
+              key: k
+        - name: FROM_SECRET
+          valueFrom:
+            secretKeyRef:
+              name: credentials
+              key: k
+        - name: UNRELATED
+          valueFrom:
+            configMapKeyRef:
+              name: not-in-build
+              key: k
+        envFrom:
+        - configMapRef:
+            name: settings
+        - secretRef:
+            name: credentials
+      initContainers:
+      - name: init
+        envFrom:
+        - configMapRef:
+            name: settings
+      volumes:
+      - name: config
+        configMap:
+          name: settings
+      - name: secret
+        secret:
+          secretName: credentials
+      - name: data
+        persistentVolumeClaim:
+          claimName: data
+      - name: projected
+        projected:
+          sources:
+          - configMap:
+              name: settings
+          - secret:
+              name: credentials
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+data:
+  k: v
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: credentials
+type: Opaque
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: pull
+type: kubernetes.io/dockerconfigjson
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: runner
+imagePullSecrets:
+- name: pull
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: data
+spec:
+  storageClassName: fast
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: fast
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: app
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: app
+"""
+
+/// RBAC objects whose bindings name roles and service accounts.
+private let rbac = """
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: runner
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: watcher
+  namespace: monitoring
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: editor
+rules:
+- apiGroups: [""]
+  resources: [configmaps]
+  resourceNames: [settings, unrelated]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: editor
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: edit-role
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: editor
+subjects:
+- kind: ServiceAccount
+  name: runner
+- kind: ServiceAccount
+  name: watcher
+  namespace: monitoring
+- kind: ServiceAccount
+  name: default
+- kind: User
+  name: runner
+- kind: ServiceAccount
+  name: stranger
+  namespace: far
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: edit-cluster-role
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: editor
+subjects:
+- kind: ServiceAccount
+  name: runner
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: edit-everywhere
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: editor
+subjects:
+- kind: ServiceAccount
+  name: runner
+  namespace: default
+"""
+
+@Suite(.enabled(if: TransformerOracle.kubectl != nil, TransformerOracle.skipMessage))
+struct NameReferenceKubectlTests {
+    @Test func deploymentReferencesFollowAPrefix() throws {
+        let output = try TransformerOracle.expectSame([
+            "kustomization.yaml": "resources: [r.yaml]\nnamePrefix: team-\n",
+            "r.yaml": application,
+        ])
+        #expect(output.contains("claimName: team-data"))
+        #expect(output.contains("name: not-in-build"))
+    }
+
+    @Test func deploymentReferencesFollowPrefixSuffixAndNamespace() throws {
+        try TransformerOracle.expectSame([
+            "kustomization.yaml": "resources: [r.yaml]\nnamespace: apps\nnamePrefix: team-\nnameSuffix: -v2\n",
+            "r.yaml": application,
+        ])
+    }
+
+    @Test func bindingsFollowRolesAndServiceAccounts() throws {
+        let output = try TransformerOracle.expectSame([
+            "kustomization.yaml": "resources: [r.yaml]\nnamespace: tools\nnamePrefix: p-\n",
+            "r.yaml": rbac,
+        ])
+        // kustomize renames any subject named like a renamed ServiceAccount, whatever its kind.
+        #expect(output.contains("kind: User\n  name: p-runner"))
+    }
+
+    @Test func bindingsWithoutNamespaceChange() throws {
+        try TransformerOracle.expectSame([
+            "kustomization.yaml": "resources: [r.yaml]\nnameSuffix: -x\n",
+            "r.yaml": rbac,
+        ])
+    }
+
+    @Test func servicesAndWebhooks() throws {
+        try TransformerOracle.expectSame([
+            "kustomization.yaml": "resources: [r.yaml]\nnamespace: web\nnamePrefix: p-\n",
+            "r.yaml": """
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: api
+              namespace: old
+            ---
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata:
+              name: db
+            spec:
+              serviceName: api
+            ---
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata:
+              name: front
+              annotations:
+                nginx.ingress.kubernetes.io/auth-secret: tls
+            spec:
+              tls:
+              - secretName: tls
+              defaultBackend:
+                service:
+                  name: api
+              rules:
+              - http:
+                  paths:
+                  - backend:
+                      service:
+                        name: api
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: tls
+            ---
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: ValidatingWebhookConfiguration
+            metadata:
+              name: check
+            webhooks:
+            - name: check.example.com
+              clientConfig:
+                service:
+                  name: api
+                  namespace: old
+            ---
+            apiVersion: apiregistration.k8s.io/v1
+            kind: APIService
+            metadata:
+              name: v1.example.com
+            spec:
+              service:
+                name: api
+            """,
+        ])
+    }
+
+    /// Two bases with a same-named ConfigMap, told apart by the prefixes they share with the
+    /// Deployment of their own base; an overlay Deployment shares neither and stays as written.
+    @Test func sameNamedTargetsAreToldApartByPrefixes() throws {
+        let configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n"
+        let deployment = { (name: String) in
+            """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: \(name)
+            spec:
+              template:
+                spec:
+                  volumes:
+                  - name: c
+                    configMap:
+                      name: settings
+            """
+        }
+        try TransformerOracle.expectSame([
+            "a/kustomization.yaml": "namePrefix: a-\nresources: [r.yaml]\n",
+            "a/r.yaml": configMap + "---\n" + deployment("one"),
+            "b/kustomization.yaml": "nameSuffix: -b\nresources: [r.yaml]\n",
+            "b/r.yaml": configMap + "---\n" + deployment("two"),
+            "overlay/kustomization.yaml": "resources: [../a, ../b, r.yaml]\n",
+            "overlay/r.yaml": deployment("three"),
+        ], folder: "overlay")
+        try TransformerOracle.expectSame([
+            "a/kustomization.yaml": "namePrefix: a-\nresources: [r.yaml]\n",
+            "a/r.yaml": configMap + "---\n" + deployment("one"),
+            "b/kustomization.yaml": "namePrefix: b-\nresources: [r.yaml]\n",
+            "b/r.yaml": configMap + "---\n" + deployment("two"),
+            "overlay/kustomization.yaml": "namePrefix: o-\nresources: [../a, ../b]\n",
+        ], folder: "overlay")
+    }
+
+    @Test func ambiguousReferencesFailLikeKubectl() throws {
+        let configMap = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n"
+        try TransformerOracle.expectBothFail([
+            "kustomization.yaml": "resources: [a, b, r.yaml]\nnamePrefix: o-\n",
+            "a/kustomization.yaml": "namePrefix: a-\nresources: [r.yaml]\n",
+            "a/r.yaml": configMap,
+            "b/kustomization.yaml": "namePrefix: b-\nresources: [r.yaml]\n",
+            "b/r.yaml": configMap,
+            "r.yaml": """
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: p
+            spec:
+              volumes:
+              - name: c
+                configMap:
+                  name: settings
+            """,
+        ], code: "kustomize.name-reference")
+    }
+}
+
+// MARK: Unit tests
+
+private func objects(_ text: String) throws -> [Resource] {
+    try YAMLParser.parseStream(text, file: "r.yaml").map(Resource.init(node:))
+}
+
+@Suite struct NameReferenceUnitTests {
+    @Test func renamedConfigMapIsFollowedAndBookkeepingRemoved() throws {
+        var resources = try objects(application)
+        try Transformers.prefixSuffix(prefix: .string("x-"), suffix: nil, &resources, config: .builtin)
+        #expect(resources[1].namePrefixes == ["x-"])
+        try NameReference.fix(&resources, config: .builtin)
+        let deployment = resources[0].node
+        #expect(deployment[path: ["spec", "template", "spec", "volumes"]]?.items?[0][path: ["configMap", "name"]]?.text == "x-settings")
+        #expect(deployment[path: ["spec", "template", "spec", "serviceAccountName"]]?.text == "x-runner")
+        #expect(resources.allSatisfy { $0.node[path: ["metadata", "annotations"]] == nil })
+    }
+
+    @Test func unchangedNamesAreLeftAlone() throws {
+        var resources = try objects(application)
+        let before = resources.map { YAMLEmitter.emit($0.node) }
+        try NameReference.fix(&resources, config: .builtin)
+        #expect(resources.map { YAMLEmitter.emit($0.node) } == before)
+    }
+
+    @Test func subjectWithoutNameIsAnError() throws {
+        var resources = try objects("""
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata:
+          name: sa
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata:
+          name: rb
+        subjects:
+        - kind: ServiceAccount
+        """)
+        try Transformers.prefixSuffix(prefix: .string("p-"), suffix: nil, &resources, config: .builtin)
+        #expect {
+            try NameReference.fix(&resources, config: .builtin)
+        } throws: { error in
+            (error as? Diagnostic)?.code == "kustomize.name-reference"
+        }
+    }
+
+    @Test func affixListsCompareByTheirEnds() {
+        #expect(Resource.sameEnding(["a", "b", "c"], ["b", "c"]))
+        #expect(!Resource.sameEnding(["a", "b", "c"], ["a", "b"]))
+        #expect(!Resource.sameEnding([], ["a"]))
+        #expect(Resource.sameEnding([], []))
+    }
+}

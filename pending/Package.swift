@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "gitopsc",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "gitopsc", targets: ["gitopsc"]),
+        .library(name: "Kustomize", targets: ["Kustomize"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, linked from the Debian packages (never vendored copies).
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(name: "Diagnostics"),
+        .target(name: "YAML", dependencies: ["CYAML", "Diagnostics"]),
+        .target(name: "Kustomize", dependencies: ["YAML", "Diagnostics"]),
+        .target(
+            name: "GitopscCLI",
+            dependencies: [
+                "Kustomize", "Diagnostics", "YAML",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "gitopsc", dependencies: ["GitopscCLI"]),
+        .target(name: "Conformance", dependencies: ["Kustomize", "YAML", "Diagnostics"]),
+        .executableTarget(name: "conformance", dependencies: ["Conformance", "Kustomize"], path: "Sources/conformance-runner"),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+        .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML", "Conformance", "Diagnostics"]),
+    ]
+)
