@@ -37,7 +37,10 @@ public final class KustomizeBuilder: Sendable {
         }
         try NameReference.fix(&accumulation.resources, config: accumulation.config)
         let order = try ResourceOrder(kustomization["sortOptions"])
-        let output = accumulation.resources.filter { $0.annotations["config.kubernetes.io/local-config"] != "true" }
+        var output = accumulation.resources.filter { $0.annotations["config.kubernetes.io/local-config"] != "true" }
+        for index in output.indices {
+            output[index].normalizeAnnotations()
+        }
         return order.sorted(output)
     }
 
@@ -231,7 +234,9 @@ public final class KustomizeBuilder: Sendable {
         guard node["apiVersion"]?.text?.isEmpty == false else {
             throw Diagnostic.error("kustomize.invalid", "resource has no 'apiVersion'", at: node.mark.location)
         }
-        return Resource(node: node)
+        var resource = Resource(node: node)
+        resource.normalizeAnnotations()
+        return resource
     }
 
     func append(_ resource: Resource, to resources: inout [Resource]) throws(Diagnostic) {

@@ -199,8 +199,12 @@ extension TransformerConfig {
         let priorityClass = NameBackReference(
             gvk: GVK(group: "scheduling.k8s.io", version: "v1", kind: "PriorityClass"),
             referrers: podFields(["priorityClassName"], kinds: podOwnerKinds))
+        let admission = "admissionregistration.k8s.io"
+        let admissionPolicy = NameBackReference(
+            gvk: GVK(group: admission, kind: "ValidatingAdmissionPolicy"),
+            referrers: [FieldSpec("spec/policyName", group: admission, kind: "ValidatingAdmissionPolicyBinding")])
         // kustomize also lists IngressClass (for Ingress spec/ingressClassName), under the group
         // "networking.k8s.io/v1", which no object has: that entry never applies, so it is left out.
-        return scaled + [configMap, secret, service, role, clusterRole, serviceAccount, claim, volume, storageClass, priorityClass]
+        return scaled + [configMap, secret, service, role, clusterRole, serviceAccount, claim, volume, storageClass, priorityClass, admissionPolicy]
     }()
 }

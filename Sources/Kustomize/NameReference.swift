@@ -6,8 +6,9 @@ import YAML
 /// subjects, ...) is rewritten to that object's current name when the object was renamed
 /// (prefix, suffix, hash suffix) or, for references that carry a namespace, moved.
 public enum NameReference {
-    /// Fixes the references, then removes the bookkeeping the transformers left in the objects:
-    /// run it last, after every transformer and the hash suffixes.
+    /// Fixes the references, then finishes the objects' annotations as kustomize's last step
+    /// does (see `Resource.finishAnnotations`): run it last, after every transformer and the
+    /// hash suffixes.
     public static func fix(_ resources: inout [Resource], config: TransformerConfig) throws(Diagnostic) {
         // References are read from and written to referrers only; the referral candidates'
         // names and namespaces do not change here, so one snapshot serves every referrer.
@@ -35,7 +36,7 @@ public enum NameReference {
             resources[index].node = node
         }
         for index in resources.indices {
-            resources[index].removeAffixRecords()
+            resources[index].finishAnnotations()
         }
     }
 
@@ -188,13 +189,24 @@ extension Resource {
         node.set(["metadata", "annotations", key], to: .string(list.joined(separator: ",")))
     }
 
-    mutating func removeAffixRecords() {
-        guard var annotations = node[path: ["metadata", "annotations"]], annotations.isMapping else { return }
-        let keys = [Resource.prefixesAnnotation, Resource.suffixesAnnotation]
-        guard annotations.keys.contains(where: keys.contains) else { return }
-        for key in keys { annotations[key] = nil }
-        // kustomize drops an annotations mapping that ends up empty.
-        node["metadata"]?["annotations"] = annotations.entries?.isEmpty == true ? nil : annotations
+    /// kustomize's `RemoveBuildAnnotations`, which ends every build: the bookkeeping
+    /// annotations go, every other annotation is rewritten as a string of its text as written
+    /// (`1.50` becomes `"1.50"`, a non-scalar becomes `""`), and an empty or null annotations
+    /// mapping is dropped.
+    mutating func finishAnnotations() {
+        guard var metadata = node["metadata"], let annotations = metadata["annotations"] else { return }
+        if annotations.isNull {
+            metadata["annotations"] = nil
+        } else if let entries = annotations.entries {
+            var kept = entries.filter { $0.name != Resource.prefixesAnnotation && $0.name != Resource.suffixesAnnotation }
+            for index in kept.indices {
+                kept[index].value = .string(kept[index].value.scalar?.value ?? "", mark: kept[index].value.mark)
+            }
+            metadata["annotations"] = kept.isEmpty ? nil : Node(.mapping(kept), mark: annotations.mark)
+        } else {
+            return
+        }
+        node["metadata"] = metadata
     }
 
     /// kustomize's `PrefixesSuffixesEquals`: the shorter list of prefixes ends the longer one,

@@ -25,7 +25,7 @@ enum Patches {
                 }
                 let operations = try JSONPatch.operations(from: documents[0])
                 for index in resources.indices where target.selects(resources[index]) {
-                    resources[index].node = try JSONPatch.apply(operations, to: resources[index].node)
+                    try applyJSON(operations, to: &resources[index])
                 }
                 continue
             }
@@ -33,7 +33,10 @@ enum Patches {
                 if let target {
                     let selected = resources.indices.filter { target.selects(resources[$0]) }
                     for index in selected.reversed() {
-                        try apply(patch, at: index, &resources, allowNameChange: allowNameChange, allowKindChange: allowKindChange)
+                        // A targeted patch takes the target's apiVersion, whatever it says.
+                        var targeted = patch
+                        targeted["apiVersion"] = resources[index].node["apiVersion"]
+                        try apply(targeted, at: index, &resources, allowNameChange: allowNameChange, allowKindChange: allowKindChange)
                     }
                 } else {
                     let index = try uniqueMatch(for: patch, in: resources)
@@ -75,9 +78,23 @@ enum Patches {
             }
             let operations = try JSONPatch.operations(from: documents[0])
             for index in resources.indices where target.selects(resources[index]) {
-                resources[index].node = try JSONPatch.apply(operations, to: resources[index].node)
+                try applyJSON(operations, to: &resources[index])
             }
         }
+    }
+
+    /// Applies JSON 6902 operations to one object. kustomize keeps internal annotations on
+    /// every object while it patches, so `/metadata/annotations` always exists for a JSON
+    /// patch (adding `/metadata/annotations/x` works on an object without annotations).
+    /// The object's id is remembered first: a JSON patch may rename it.
+    private static func applyJSON(_ operations: [JSONPatchOperation], to resource: inout Resource) throws(Diagnostic) {
+        resource.rememberId()
+        var node = resource.node
+        if node[path: ["metadata", "annotations"]] == nil, node["metadata"]?.isMapping == true {
+            node.set(["metadata", "annotations"], to: Node(.mapping([])))
+        }
+        resource.node = try JSONPatch.apply(operations, to: node)
+        resource.normalizeAnnotations()
     }
 
     /// The parsed documents of an entry's `path` or inline `patch`.

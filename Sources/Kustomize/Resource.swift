@@ -156,6 +156,24 @@ public struct Resource: Sendable {
         return result
     }
 
+    /// kustomize rewrites an object's annotations as a string map when it reads it (so `1440`
+    /// becomes `"1440"`, with the scalar's text kept as written) and drops an empty or null
+    /// annotations field.
+    public mutating func normalizeAnnotations() {
+        guard var metadata = node["metadata"], let annotations = metadata["annotations"] else { return }
+        if let entries = annotations.entries, !entries.isEmpty {
+            let strings = entries.map { entry in
+                MappingEntry(key: entry.key, value: entry.value.scalar.map { .string($0.value, mark: entry.value.mark) } ?? entry.value)
+            }
+            metadata["annotations"] = Node(.mapping(strings), mark: annotations.mark)
+        } else if annotations.isNull || annotations.entries?.isEmpty == true {
+            metadata["annotations"] = nil
+        } else {
+            return
+        }
+        node["metadata"] = metadata
+    }
+
     /// Where this object was read from, for messages.
     public var location: SourceLocation? { node.mark.location }
 }

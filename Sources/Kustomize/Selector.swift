@@ -2,10 +2,12 @@ import Diagnostics
 import Foundation
 import YAML
 
-/// A patch or replacement target: group/version/kind, name and namespace as anchored
-/// regular expressions, and Kubernetes label/annotation selectors.
+/// A patch target: group, version, kind, name and namespace as anchored regular
+/// expressions, and Kubernetes label/annotation selectors.
 public struct Selector: Sendable {
-    var gvk = GVK(kind: "")
+    var group: NSRegularExpression?
+    var version: NSRegularExpression?
+    var kind: NSRegularExpression?
     var name: NSRegularExpression?
     var namespace: NSRegularExpression?
     var labelSelector: LabelSelector?
@@ -20,7 +22,9 @@ public struct Selector: Sendable {
         for entry in entries where !Selector.fields.contains(entry.name) {
             throw Diagnostic.error("kustomize.unknown-field", "unknown field '\(entry.name)' in target", at: entry.key.mark.location)
         }
-        gvk = GVK(group: node["group"]?.text ?? "", version: node["version"]?.text ?? "", kind: node["kind"]?.text ?? "")
+        group = try Selector.anchored(node["group"])
+        version = try Selector.anchored(node["version"])
+        kind = try Selector.anchored(node["kind"])
         name = try Selector.anchored(node["name"])
         namespace = try Selector.anchored(node["namespace"])
         if let text = node["labelSelector"] {
@@ -51,7 +55,8 @@ public struct Selector: Sendable {
         let original = resource.originalId
         guard Selector.matches(namespace, original.effectiveNamespace) || Selector.matches(namespace, current.effectiveNamespace),
               Selector.matches(name, original.name) || Selector.matches(name, current.name),
-              current.gvk.isSelected(by: gvk) else { return false }
+              Selector.matches(group, current.gvk.group), Selector.matches(version, current.gvk.version),
+              Selector.matches(kind, current.gvk.kind) else { return false }
         if let labelSelector, !labelSelector.matches(resource.labels) { return false }
         if let annotationSelector, !annotationSelector.matches(resource.annotations) { return false }
         return true

@@ -54,10 +54,16 @@ public enum StrategicMerge {
     }
 
     /// kyaml's `Walker.Walk` with the `Merger` visitor: nil means the field or element is removed.
-    static func walk(dest: Node?, origin: Node?, schema: FieldSchema?, path: [String]) throws(Diagnostic) -> Merged? {
+    ///
+    /// `aliased` says that `dest` and `origin` are one node in kyaml: where the target lacks
+    /// a part, kyaml takes the patch's part and merges it with itself, so a `$patch` it
+    /// removes from the patch side is gone from the target side too.
+    static func walk(
+        dest: Node?, origin: Node?, aliased: Bool = false, schema: FieldSchema?, path: [String]
+    ) throws(Diagnostic) -> Merged? {
         let schema = schema ?? schemaFromTypeMeta(dest, origin)
         guard let first = [dest, origin].compactMap({ $0 }).first(where: { !$0.isNull }) else {
-            return try walkMap(dest: dest, origin: origin, schema: schema, path: path)
+            return try walkMap(dest: dest, origin: origin, aliased: aliased, schema: schema, path: path)
         }
         if let origin, !origin.isNull, !sameKind(first, origin) {
             throw Diagnostic.error(
@@ -68,10 +74,12 @@ public enum StrategicMerge {
         }
         switch first.content {
         case .mapping:
-            return try walkMap(dest: dest, origin: origin, schema: schema, path: path)
+            return try walkMap(dest: dest, origin: origin, aliased: aliased, schema: schema, path: path)
         case .sequence:
             if let keys = schema?.mergeKeys {
-                return try walkMergeList(dest: dest, origin: origin, keys: keys, element: schema!.element, path: path)
+                return try walkMergeList(
+                    dest: dest, origin: origin, aliased: aliased, keys: keys, element: schema!.element, path: path
+                )
             }
             // Lists without a merge strategy (all lists of custom resources) are replaced whole.
             if let origin {
@@ -100,7 +108,9 @@ public enum StrategicMerge {
         return nil
     }
 
-    static func walkMap(dest: Node?, origin: Node?, schema: FieldSchema?, path: [String]) throws(Diagnostic) -> Merged? {
+    static func walkMap(
+        dest: Node?, origin: Node?, aliased: Bool, schema: FieldSchema?, path: [String]
+    ) throws(Diagnostic) -> Merged? {
         var origin = origin
         let start: Merged?
         if dest == nil || dest!.isNull {
@@ -114,7 +124,9 @@ public enum StrategicMerge {
         } else if origin?.isNull == true {
             return nil
         } else {
-            switch try directive(ofMap: &origin) {
+            let directive = try directive(ofMap: &origin)
+            let dest = aliased ? origin : dest
+            switch directive {
             case .delete: return nil
             case .replace: start = origin.map { Merged(node: $0, side: .origin) }
             case .merge: start = Merged(node: dest!, side: .dest)
@@ -124,7 +136,8 @@ public enum StrategicMerge {
             return nil
         }
         // After a replace, or where the target lacks the map, kyaml merges the patch with itself.
-        let patch = result.side == .origin ? nil : origin?.entries
+        let selfMerge = aliased || result.side == .origin
+        let patch = selfMerge ? nil : origin?.entries
         var fields = ownEntries.map { ($0.key, $0.value as Node?) }
         if let patch {
             let own = Set(ownEntries.map(\.name))
@@ -136,8 +149,10 @@ public enum StrategicMerge {
         merged.reserveCapacity(fields.count)
         for (key, ownValue) in fields {
             let name = key.scalar?.value ?? ""
-            let patchValue = result.side == .origin ? ownValue : origin?[name]
-            let value = try walk(dest: ownValue, origin: patchValue, schema: schema?.field(name), path: path + [name])
+            let patchValue = selfMerge ? ownValue : origin?[name]
+            let value = try walk(
+                dest: ownValue, origin: patchValue, aliased: selfMerge, schema: schema?.field(name), path: path + [name]
+            )
             if let value {
                 merged.append(MappingEntry(key: key, value: value.node))
             }
@@ -161,7 +176,7 @@ public enum StrategicMerge {
     }
 
     static func walkMergeList(
-        dest: Node?, origin: Node?, keys: [String], element: FieldSchema, path: [String]
+        dest: Node?, origin: Node?, aliased: Bool, keys: [String], element: FieldSchema, path: [String]
     ) throws(Diagnostic) -> Merged? {
         var origin = origin
         let destList: ElementList
@@ -179,6 +194,9 @@ public enum StrategicMerge {
                 return nil
             case .replace:
                 destList = ElementList((origin?.items ?? []).map(Element.init))
+                originList = destList
+            case .merge where aliased:
+                destList = ElementList((origin!.items ?? []).map(Element.init))
                 originList = destList
             case .merge:
                 destList = ElementList((dest!.items ?? []).map(Element.init))
@@ -240,7 +258,8 @@ public enum StrategicMerge {
             let originElement = originList.flatMap { firstMatch($0, lookupKeys, lookupValues) }
             let label = zip(lookupKeys, lookupValues).map { "\($0)=\($1)" }.joined(separator: ",")
             let merged = try walk(
-                dest: destElement?.node, origin: originElement?.node, schema: schema, path: path + ["[\(label)]"]
+                dest: destElement?.node, origin: originElement?.node, aliased: destElement === originElement,
+                schema: schema, path: path + ["[\(label)]"]
             )
             guard let merged, !merged.node.isNull, !isEmptyMap(merged.node) else {
                 try setElement(in: destList, nil, keys: present, values: valid)

@@ -193,8 +193,303 @@ subjects:
   namespace: default
 """
 
+
+/// Every object kind a reference can point to, named `target`, and referrers that name them in
+/// every field we know of, built-in or not: kubectl shows which ones kustomize fixes.
+private let kitchenSink: String = {
+    let targets = [
+        ("v1", "ConfigMap"), ("v1", "Secret"), ("v1", "ServiceAccount"), ("v1", "Service"),
+        ("v1", "PersistentVolumeClaim"), ("v1", "PersistentVolume"), ("storage.k8s.io/v1", "StorageClass"),
+        ("scheduling.k8s.io/v1", "PriorityClass"), ("node.k8s.io/v1", "RuntimeClass"),
+        ("networking.k8s.io/v1", "IngressClass"), ("rbac.authorization.k8s.io/v1", "Role"),
+        ("rbac.authorization.k8s.io/v1", "ClusterRole"), ("apps/v1", "Deployment"),
+        ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"),
+        ("admissionregistration.k8s.io/v1alpha1", "MutatingAdmissionPolicy"),
+        ("v1", "Endpoints"),
+    ]
+    var documents = targets.map { "apiVersion: \($0.0)\nkind: \($0.1)\nmetadata:\n  name: target\n" }
+    let podSpec = """
+    serviceAccountName: target
+    serviceAccount: target
+    priorityClassName: target
+    runtimeClassName: target
+    schedulerName: target
+    imagePullSecrets:
+    - name: target
+    containers:
+    - name: c
+      env:
+      - valueFrom:
+          configMapKeyRef: {name: target}
+      - valueFrom:
+          secretKeyRef: {name: target}
+      envFrom:
+      - configMapRef: {name: target}
+      - secretRef: {name: target}
+    initContainers:
+    - name: i
+      env:
+      - valueFrom:
+          configMapKeyRef: {name: target}
+      envFrom:
+      - secretRef: {name: target}
+    ephemeralContainers:
+    - name: e
+      env:
+      - valueFrom:
+          configMapKeyRef: {name: target}
+      envFrom:
+      - secretRef: {name: target}
+    volumes:
+    - configMap: {name: target}
+    - secret: {secretName: target}
+    - persistentVolumeClaim: {claimName: target}
+    - projected:
+        sources:
+        - configMap: {name: target}
+        - secret: {name: target}
+    - csi:
+        nodePublishSecretRef: {name: target}
+    - cephfs:
+        secretRef: {name: target}
+    - rbd:
+        secretRef: {name: target}
+    - azureFile: {secretName: target}
+    - iscsi:
+        secretRef: {name: target}
+    - flexVolume:
+        secretRef: {name: target}
+    - ephemeral:
+        volumeClaimTemplate:
+          spec: {storageClassName: target}
+    """
+    func indented(_ text: String, _ spaces: Int) -> String {
+        text.split(separator: "\n").map { String(repeating: " ", count: spaces) + $0 }.joined(separator: "\n")
+    }
+    let workloads: [(String, String, String)] = [
+        ("v1", "Pod", "spec:\n" + indented(podSpec, 2)),
+        ("v1", "PodTemplate", "template:\n  spec:\n" + indented(podSpec, 4)),
+        ("apps/v1", "Deployment", "spec:\n  template:\n    spec:\n" + indented(podSpec, 6)),
+        ("apps/v1", "ReplicaSet", "spec:\n  template:\n    spec:\n" + indented(podSpec, 6)),
+        ("apps/v1", "DaemonSet", "spec:\n  template:\n    spec:\n" + indented(podSpec, 6)),
+        ("v1", "ReplicationController", "spec:\n  template:\n    spec:\n" + indented(podSpec, 6)),
+        ("batch/v1", "Job", "spec:\n  template:\n    spec:\n" + indented(podSpec, 6)),
+        ("batch/v1", "CronJob", "spec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n" + indented(podSpec, 10)),
+        ("apps/v1", "StatefulSet", """
+        spec:
+          serviceName: target
+          volumeClaimTemplates:
+          - spec: {storageClassName: target, volumeName: target}
+          template:
+            spec:
+        \(indented(podSpec, 6))
+        """),
+    ]
+    documents += workloads.map { "apiVersion: \($0.0)\nkind: \($0.1)\nmetadata:\n  name: w-\($0.1.lowercased())\n\($0.2)\n" }
+    documents += [
+        """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata:
+          name: ing
+          annotations:
+            nginx.ingress.kubernetes.io/fastcgi-params-configmap: target
+            ingress.kubernetes.io/auth-secret: target
+            nginx.ingress.kubernetes.io/auth-secret: target
+            nginx.ingress.kubernetes.io/auth-tls-secret: target
+            nginx.ingress.kubernetes.io/configuration-snippet: target
+        spec:
+          ingressClassName: target
+          tls:
+          - secretName: target
+          defaultBackend:
+            service: {name: target}
+          backend:
+            serviceName: target
+          rules:
+          - http:
+              paths:
+              - backend:
+                  serviceName: target
+                  service: {name: target}
+        """,
+        """
+        apiVersion: v1
+        kind: PersistentVolume
+        metadata:
+          name: pv
+        spec:
+          storageClassName: target
+          claimRef: {name: target, namespace: default}
+          azureFile: {secretName: target}
+          csi:
+            nodePublishSecretRef: {name: target}
+            controllerPublishSecretRef: {name: target}
+        """,
+        """
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata:
+          name: pvc
+        spec:
+          storageClassName: target
+          volumeName: target
+          dataSource: {kind: PersistentVolumeClaim, name: target}
+          dataSourceRef: {kind: PersistentVolumeClaim, name: target}
+        """,
+        """
+        apiVersion: autoscaling/v2
+        kind: HorizontalPodAutoscaler
+        metadata:
+          name: hpa
+        spec:
+          scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: target}
+        """,
+        """
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata:
+          name: sa
+        secrets:
+        - name: target
+        imagePullSecrets:
+        - name: target
+        """,
+        """
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata:
+          name: sc
+        parameters:
+          secretName: target
+          adminSecretName: target
+          userSecretName: target
+          secretRef: target
+          csi.storage.k8s.io/provisioner-secret-name: target
+        """,
+        """
+        apiVersion: v1
+        kind: Node
+        metadata:
+          name: node
+        spec:
+          configSource:
+            configMap: target
+        """,
+        """
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicyBinding
+        metadata:
+          name: vapb
+        spec:
+          policyName: target
+          paramRef: {name: target}
+        """,
+        """
+        apiVersion: admissionregistration.k8s.io/v1alpha1
+        kind: MutatingAdmissionPolicyBinding
+        metadata:
+          name: mapb
+        spec:
+          policyName: target
+        """,
+        """
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: MutatingWebhookConfiguration
+        metadata:
+          name: mwc
+        webhooks:
+        - name: w
+          clientConfig:
+            service: {name: target, namespace: default}
+        """,
+        """
+        apiVersion: apiregistration.k8s.io/v1
+        kind: APIService
+        metadata:
+          name: v1.example.com
+        spec:
+          service: {name: target, namespace: default}
+        """,
+        """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: widgets.example.com
+        spec:
+          conversion:
+            webhook:
+              clientConfig:
+                service: {name: target, namespace: default}
+        """,
+        """
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: ClusterRole
+        metadata:
+          name: reader
+        rules:
+        - resourceNames: [target, other]
+        """,
+        """
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata:
+          name: slice
+          labels:
+            kubernetes.io/service-name: target
+        """,
+        """
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata:
+          name: pdb
+        spec:
+          selector:
+            matchLabels: {app: target}
+        """,
+        """
+        apiVersion: serving.knative.dev/v1
+        kind: Service
+        metadata:
+          name: ksvc
+        spec:
+          template:
+            spec:
+              serviceAccountName: target
+              containers:
+              - env:
+                - valueFrom:
+                    secretKeyRef: {name: target}
+                - valueFrom:
+                    configMapKeyRef: {name: target}
+        """,
+        """
+        apiVersion: gateway.networking.k8s.io/v1
+        kind: HTTPRoute
+        metadata:
+          name: route
+        spec:
+          rules:
+          - backendRefs:
+            - name: target
+        """,
+    ]
+    return documents.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" }.joined(separator: "---\n")
+}()
+
 @Suite(.enabled(if: TransformerOracle.kubectl != nil, TransformerOracle.skipMessage))
 struct NameReferenceKubectlTests {
+    @Test func everyKnownReferenceField() throws {
+        try TransformerOracle.expectSame([
+            "kustomization.yaml": "resources: [r.yaml]\nnamePrefix: p-\n",
+            "r.yaml": kitchenSink,
+        ])
+        try TransformerOracle.expectSame([
+            "kustomization.yaml": "resources: [r.yaml]\nnamespace: moved\nnameSuffix: -s\n",
+            "r.yaml": kitchenSink,
+        ])
+    }
+
     @Test func deploymentReferencesFollowAPrefix() throws {
         let output = try TransformerOracle.expectSame([
             "kustomization.yaml": "resources: [r.yaml]\nnamePrefix: team-\n",

@@ -109,12 +109,15 @@ enum TransformerOracle {
         let root = try tree(files)
         defer { try? FileManager.default.removeItem(at: root) }
         let url = root.appendingPathComponent(folder)
+        try? (files["r.yaml"] ?? "").write(toFile: "/tmp/kx/last-r.yaml", atomically: true, encoding: .utf8) // TMPDEBUG
         let (expected, error) = try kustomize(url)
         guard let expected else {
             Issue.record("kubectl failed: \(error)", sourceLocation: sourceLocation)
             return ""
         }
         let actual = try build(url)
+        try? actual.write(toFile: "/tmp/kx/last-actual.yaml", atomically: true, encoding: .utf8) // TMPDEBUG
+        try? expected.write(toFile: "/tmp/kx/last-expected.yaml", atomically: true, encoding: .utf8) // TMPDEBUG
         #expect(actual == expected, "gitopsc and kubectl differ", sourceLocation: sourceLocation)
         return actual
     }
@@ -580,6 +583,44 @@ struct TransformerKubectlTests {
                 metadata:
                   annotations:
                     example.com/renovate-image: renovate:37
+            """,
+        ])
+    }
+
+    /// kustomize ends a build by rewriting annotations as strings of their text and dropping
+    /// empty annotation mappings; labels stay as they are.
+    @Test func annotationsEndAsStringsOfTheirText() throws {
+        try TransformerOracle.expectSame([
+            "kustomization.yaml": "resources: [r.yaml]\nnamePrefix: p-\n",
+            "r.yaml": """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: typed
+              annotations:
+                int: 1440
+                float: 1.50
+                hex: 0x10
+                octal: 0644
+                "null": ~
+                bool: yes
+                list: [1]
+                text: plain
+              labels:
+                version: 2
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: empty
+              annotations: {}
+              labels: {}
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata:
+              name: "null"
+              annotations:
             """,
         ])
     }
