@@ -40,7 +40,8 @@ public struct GVK: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Built-in Kubernetes kinds that are not namespaced. Every other kind, custom resources
-    /// included, counts as namespaced: kustomize decides from its built-in Kubernetes schema.
+    /// included, counts as namespaced: kustomize decides from its built-in Kubernetes schema
+    /// (v1.21), so kinds added later, such as ValidatingAdmissionPolicy, get a namespace too.
     public var isClusterScoped: Bool {
         GVK.clusterScopedKinds.contains(kind) && (group.isEmpty || GVK.clusterScopedGroups.contains(group))
     }
@@ -49,7 +50,7 @@ public struct GVK: Hashable, Sendable, CustomStringConvertible {
         "admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io",
         "certificates.k8s.io", "flowcontrol.apiserver.k8s.io", "networking.k8s.io", "node.k8s.io",
         "policy", "rbac.authorization.k8s.io", "scheduling.k8s.io", "storage.k8s.io",
-        "authentication.k8s.io", "authorization.k8s.io", "resource.k8s.io",
+        "authentication.k8s.io", "authorization.k8s.io",
     ]
 
     static let clusterScopedKinds: Set<String> = [
@@ -58,8 +59,7 @@ public struct GVK: Hashable, Sendable, CustomStringConvertible {
         "FlowSchema", "IngressClass", "MutatingWebhookConfiguration", "Namespace", "Node",
         "PersistentVolume", "PodSecurityPolicy", "PriorityClass", "PriorityLevelConfiguration",
         "RuntimeClass", "SelfSubjectAccessReview", "SelfSubjectRulesReview", "StorageClass",
-        "SubjectAccessReview", "TokenReview", "ValidatingWebhookConfiguration",
-        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "VolumeAttachment",
+        "SubjectAccessReview", "TokenReview", "ValidatingWebhookConfiguration", "VolumeAttachment",
     ]
 }
 

@@ -202,10 +202,9 @@ private let kitchenSink: String = {
         ("v1", "PersistentVolumeClaim"), ("v1", "PersistentVolume"), ("storage.k8s.io/v1", "StorageClass"),
         ("scheduling.k8s.io/v1", "PriorityClass"), ("node.k8s.io/v1", "RuntimeClass"),
         ("networking.k8s.io/v1", "IngressClass"), ("rbac.authorization.k8s.io/v1", "Role"),
-        ("rbac.authorization.k8s.io/v1", "ClusterRole"), ("apps/v1", "Deployment"),
+        ("rbac.authorization.k8s.io/v1", "ClusterRole"), ("apps/v1", "Deployment"), ("v1", "Endpoints"),
         ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"),
         ("admissionregistration.k8s.io/v1alpha1", "MutatingAdmissionPolicy"),
-        ("v1", "Endpoints"),
     ]
     var documents = targets.map { "apiVersion: \($0.0)\nkind: \($0.1)\nmetadata:\n  name: target\n" }
     let podSpec = """
@@ -378,23 +377,6 @@ private let kitchenSink: String = {
         """,
         """
         apiVersion: admissionregistration.k8s.io/v1
-        kind: ValidatingAdmissionPolicyBinding
-        metadata:
-          name: vapb
-        spec:
-          policyName: target
-          paramRef: {name: target}
-        """,
-        """
-        apiVersion: admissionregistration.k8s.io/v1alpha1
-        kind: MutatingAdmissionPolicyBinding
-        metadata:
-          name: mapb
-        spec:
-          policyName: target
-        """,
-        """
-        apiVersion: admissionregistration.k8s.io/v1
         kind: MutatingWebhookConfiguration
         metadata:
           name: mwc
@@ -472,6 +454,25 @@ private let kitchenSink: String = {
           rules:
           - backendRefs:
             - name: target
+        """,
+    ]
+    documents += [
+        """
+        apiVersion: admissionregistration.k8s.io/v1
+        kind: ValidatingAdmissionPolicyBinding
+        metadata:
+          name: vapb
+        spec:
+          policyName: target
+          paramRef: {name: target}
+        """,
+        """
+        apiVersion: admissionregistration.k8s.io/v1alpha1
+        kind: MutatingAdmissionPolicyBinding
+        metadata:
+          name: mapb
+        spec:
+          policyName: target
         """,
     ]
     return documents.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" }.joined(separator: "---\n")

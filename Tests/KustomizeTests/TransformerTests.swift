@@ -602,7 +602,7 @@ struct TransformerKubectlTests {
                 float: 1.50
                 hex: 0x10
                 octal: 0644
-                "null": ~
+                tilde: ~
                 bool: yes
                 list: [1]
                 text: plain
@@ -619,7 +619,7 @@ struct TransformerKubectlTests {
             apiVersion: v1
             kind: Secret
             metadata:
-              name: "null"
+              name: bare
               annotations:
             """,
         ])
