@@ -37,10 +37,7 @@ public final class KustomizeBuilder: Sendable {
         }
         try NameReference.fix(&accumulation.resources, config: accumulation.config)
         let order = try ResourceOrder(kustomization["sortOptions"])
-        var output = accumulation.resources.filter { $0.annotations["config.kubernetes.io/local-config"] != "true" }
-        for index in output.indices {
-            output[index].normalizeAnnotations()
-        }
+        let output = accumulation.resources.filter { $0.annotations["config.kubernetes.io/local-config"] != "true" }
         return order.sorted(output)
     }
 
@@ -302,11 +299,11 @@ public final class KustomizeBuilder: Sendable {
         if prefix != nil || suffix != nil {
             try Transformers.prefixSuffix(prefix: prefix, suffix: suffix, &resources, config: config)
         }
-        if let labels = kustomization["commonLabels"] {
-            try Transformers.commonLabels(labels, &resources, config: config)
-        }
         if let labels = kustomization["labels"] {
             try Transformers.labels(labels, &resources, config: config)
+        }
+        if let labels = kustomization["commonLabels"] {
+            try Transformers.commonLabels(labels, &resources, config: config)
         }
         if let annotations = kustomization["commonAnnotations"] {
             try Transformers.commonAnnotations(annotations, &resources, config: config)

@@ -183,29 +183,18 @@ public struct TransformerConfig: Sendable {
     public static func parse(_ node: Node) throws(Diagnostic) -> TransformerConfig {
         var config = TransformerConfig()
         if node.isNull { return config }
-        guard let entries = node.entries else {
-            throw Diagnostic.error("kustomize.invalid", "a transformer configuration must be a mapping, found a \(node.kindName)", at: node.mark.location)
-        }
-        for entry in entries {
+        let known = Set(listFields.map(\.0) + ["nameReference", "varReference"])
+        try TransformerInput.checkFields(node, allowed: known, in: "a transformer configuration")
+        for entry in node.entries ?? [] {
             if let list = listFields.first(where: { $0.0 == entry.name }) {
                 config[keyPath: list.1] = try FieldSpec.list(entry.value, field: entry.name)
-                continue
-            }
-            switch entry.name {
-            case "nameReference":
+            } else if entry.name == "nameReference" {
                 for item in try TransformerInput.list(entry.value, field: "nameReference") {
                     config.nameReference.append(try NameBackReference.parse(item))
                 }
-            case "varReference":
-                // vars are refused by gitopsc, so their field list is only checked, never used.
+            } else {
+                // varReference: vars are refused by gitopsc, so the list is only checked.
                 _ = try FieldSpec.list(entry.value, field: entry.name)
-            default:
-                let known = listFields.map(\.0) + ["nameReference", "varReference"]
-                var message = "unknown field '\(entry.name)' in transformer configuration"
-                if let suggestion = closestMatch(to: entry.name, in: known) {
-                    message += "; did you mean '\(suggestion)'?"
-                }
-                throw Diagnostic.error("kustomize.unknown-field", message, at: entry.key.mark.location)
             }
         }
         return config
@@ -260,7 +249,7 @@ extension FieldSpec {
                     throw Diagnostic.error(
                         "kustomize.invalid",
                         "conflicting field specs in '\(field)': path '\(spec.path)' is already configured with create: \(present.create)",
-                        at: spec.mark.location)
+                        at: spec.mark.location ?? present.mark.location)
                 }
             } else {
                 result.append(spec)
@@ -315,11 +304,9 @@ enum TransformerInput {
 
     /// A string value; nil when absent or null (Go's zero value, which kustomize treats as unset).
     static func string(_ node: Node?, field: String) throws(Diagnostic) -> String? {
-        guard let node, let scalar = node.scalar else {
-            if let node {
-                throw Diagnostic.error("kustomize.invalid", "'\(field)' must be a string, found a \(node.kindName)", at: node.mark.location)
-            }
-            return nil
+        guard let node else { return nil }
+        guard let scalar = node.scalar else {
+            throw Diagnostic.error("kustomize.invalid", "'\(field)' must be a string, found a \(node.kindName)", at: node.mark.location)
         }
         switch type(of: scalar) {
         case .null: return nil

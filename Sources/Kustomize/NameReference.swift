@@ -152,7 +152,7 @@ public enum NameReference {
             if identical { return first }
             throw Diagnostic.error(
                 "kustomize.name-reference",
-                "\(referrerId): field '\(spec.path)': name '\(oldName)' could refer to several objects: "
+                "field '\(spec.path)': name '\(oldName)' could refer to several objects: "
                     + matches.map(\.id.description).joined(separator: ", "),
                 at: referrer.location)
         }
@@ -190,23 +190,14 @@ extension Resource {
     }
 
     /// kustomize's `RemoveBuildAnnotations`, which ends every build: the bookkeeping
-    /// annotations go, every other annotation is rewritten as a string of its text as written
-    /// (`1.50` becomes `"1.50"`, a non-scalar becomes `""`), and an empty or null annotations
-    /// mapping is dropped.
+    /// annotations go, and the rest are normalized as when the object was read.
     mutating func finishAnnotations() {
-        guard var metadata = node["metadata"], let annotations = metadata["annotations"] else { return }
-        if annotations.isNull {
-            metadata["annotations"] = nil
-        } else if let entries = annotations.entries {
-            var kept = entries.filter { $0.name != Resource.prefixesAnnotation && $0.name != Resource.suffixesAnnotation }
-            for index in kept.indices {
-                kept[index].value = .string(kept[index].value.scalar?.value ?? "", mark: kept[index].value.mark)
-            }
-            metadata["annotations"] = kept.isEmpty ? nil : Node(.mapping(kept), mark: annotations.mark)
-        } else {
-            return
+        if var annotations = node[path: ["metadata", "annotations"]], annotations.isMapping {
+            annotations[Resource.prefixesAnnotation] = nil
+            annotations[Resource.suffixesAnnotation] = nil
+            node.set(["metadata", "annotations"], to: annotations)
         }
-        node["metadata"] = metadata
+        normalizeAnnotations()
     }
 
     /// kustomize's `PrefixesSuffixesEquals`: the shorter list of prefixes ends the longer one,

@@ -52,8 +52,13 @@ struct ResourceOrder {
         }
         return keyed.sorted { a, b in
             if a.0 != b.0 { return a.0 < b.0 }
-            // Go compares strings bytewise.
-            if a.1 != b.1 { return a.1.utf8.lexicographicallyPrecedes(b.1.utf8) }
+            // Go compares strings bytewise. kustomize puts the core Namespace before a
+            // Namespace kind of any other group, although `~G` sorts after letters.
+            if a.1 != b.1 {
+                let coreNamespace = a.3.gvk.kind == "Namespace" && b.3.gvk.kind == "Namespace"
+                    && (a.3.gvk.group.isEmpty || b.3.gvk.group.isEmpty)
+                return a.1.utf8.lexicographicallyPrecedes(b.1.utf8) != coreNamespace
+            }
             return a.2.utf8.lexicographicallyPrecedes(b.2.utf8)
         }.map(\.3)
     }

@@ -156,14 +156,15 @@ public struct Resource: Sendable {
         return result
     }
 
-    /// kustomize rewrites an object's annotations as a string map when it reads it (so `1440`
-    /// becomes `"1440"`, with the scalar's text kept as written) and drops an empty or null
-    /// annotations field.
+    /// kustomize rewrites an object's annotations as a string map when it reads it and when
+    /// a build ends: each value becomes the text it was written with (`1440` becomes
+    /// `"1440"`, `1.50` becomes `"1.50"`, a non-scalar becomes `""`), and an empty or null
+    /// annotations field is dropped.
     public mutating func normalizeAnnotations() {
         guard var metadata = node["metadata"], let annotations = metadata["annotations"] else { return }
         if let entries = annotations.entries, !entries.isEmpty {
             let strings = entries.map { entry in
-                MappingEntry(key: entry.key, value: entry.value.scalar.map { .string($0.value, mark: entry.value.mark) } ?? entry.value)
+                MappingEntry(key: entry.key, value: .string(entry.value.scalar?.value ?? "", mark: entry.value.mark))
             }
             metadata["annotations"] = Node(.mapping(strings), mark: annotations.mark)
         } else if annotations.isNull || annotations.entries?.isEmpty == true {

@@ -261,6 +261,12 @@ public enum StrategicMerge {
                 dest: destElement?.node, origin: originElement?.node, aliased: destElement === originElement,
                 schema: schema, path: path + ["[\(label)]"]
             )
+            // kyaml drops a valid `$patch` from the patch's element as it reads it, also when
+            // the element is then deleted: the target list may hold that very element.
+            if let originElement, originElement.node.isMapping {
+                var node: Node? = originElement.node
+                if (try? directive(ofMap: &node)) != nil { originElement.node = node! }
+            }
             guard let merged, !merged.node.isNull, !isEmptyMap(merged.node) else {
                 try setElement(in: destList, nil, keys: present, values: valid)
                 continue

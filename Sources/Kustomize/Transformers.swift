@@ -14,13 +14,14 @@ public enum Transformers {
     public static func namespace(_ value: Node, _ resources: inout [Resource], config: TransformerConfig) throws(Diagnostic) {
         guard let namespace = try TransformerInput.string(value, field: "namespace"), !namespace.isEmpty else { return }
         let setNamespace = { (node: inout Node) throws(Diagnostic) in try setScalar(&node, to: namespace, field: "namespace") }
+        // `metadata/namespace` is set below on namespaced objects only, whatever the specs say.
         let specs = config.namespace.filter { $0.path != "metadata/namespace" }
         for index in resources.indices {
             var resource = resources[index]
             guard resource.node.entries?.isEmpty == false else { continue }
             resource.rememberId()
             let gvk = resource.gvk
-            // kustomize handles these fields itself instead of through the specs.
+            // `metadata/name` (the Namespace rename) applies to the core group only.
             var applicable = specs.filter { spec in
                 spec.selects(gvk) && (gvk.apiVersion == "v1" || spec.path != "metadata/name")
             }

@@ -109,15 +109,12 @@ enum TransformerOracle {
         let root = try tree(files)
         defer { try? FileManager.default.removeItem(at: root) }
         let url = root.appendingPathComponent(folder)
-        try? (files["r.yaml"] ?? "").write(toFile: "/tmp/kx/last-r.yaml", atomically: true, encoding: .utf8) // TMPDEBUG
         let (expected, error) = try kustomize(url)
         guard let expected else {
             Issue.record("kubectl failed: \(error)", sourceLocation: sourceLocation)
             return ""
         }
         let actual = try build(url)
-        try? actual.write(toFile: "/tmp/kx/last-actual.yaml", atomically: true, encoding: .utf8) // TMPDEBUG
-        try? expected.write(toFile: "/tmp/kx/last-expected.yaml", atomically: true, encoding: .utf8) // TMPDEBUG
         #expect(actual == expected, "gitopsc and kubectl differ", sourceLocation: sourceLocation)
         return actual
     }
@@ -780,28 +777,3 @@ private func resources(_ text: String) throws -> [Resource] {
     }
 }
 
-// TEMPORARY corpus check (removed before hand-off).
-@Suite struct TmpCorpusCheck {
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["TX_CORPUS"] != nil)) func corpus() throws {
-        let base = URL(fileURLWithPath: "/work/shared/corpus/infra-deployments")
-        let cases = try String(contentsOfFile: "/tmp/kx/eligible.txt", encoding: .utf8).split(separator: "\n")
-        var same = 0, different = 0, failed = 0
-        try? FileManager.default.createDirectory(atPath: "/tmp/kx/cdiff", withIntermediateDirectories: true)
-        for c in cases {
-            let name = c.dropFirst("tree/".count).replacingOccurrences(of: "/", with: "__") + ".yaml"
-            let expected = try String(contentsOf: base.appendingPathComponent("expected/\(name)"), encoding: .utf8)
-            do {
-                let actual = try TransformerOracle.build(base.appendingPathComponent(String(c)))
-                if actual == expected { same += 1 } else {
-                    different += 1
-                    try actual.write(toFile: "/tmp/kx/cdiff/\(name).actual", atomically: true, encoding: .utf8)
-                    try expected.write(toFile: "/tmp/kx/cdiff/\(name).expected", atomically: true, encoding: .utf8)
-                }
-            } catch {
-                failed += 1
-                try "\(error)".write(toFile: "/tmp/kx/cdiff/\(name).error", atomically: true, encoding: .utf8)
-            }
-        }
-        print("CORPUS same=\(same) different=\(different) failed=\(failed)")
-    }
-}
