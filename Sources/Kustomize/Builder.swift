@@ -128,8 +128,9 @@ public final class KustomizeBuilder: Sendable {
     func run(_ kustomization: Kustomization, root: String, into accumulation: inout Accumulation, stack: [String]) throws(Diagnostic) {
         do {
             let entries = try kustomization.stringList("resources") + kustomization.stringList("bases")
+            var registered = Set(accumulation.resources.map(\.id.objectKey))
             for entry in entries {
-                try addResource(entry, root: root, into: &accumulation, stack: stack)
+                try addResource(entry, root: root, into: &accumulation, registered: &registered, stack: stack)
             }
             for entry in try kustomization.stringList("configurations") {
                 let path = try filePath(entry, root: root)
@@ -147,7 +148,7 @@ public final class KustomizeBuilder: Sendable {
         }
     }
 
-    func addResource(_ entry: Node, root: String, into accumulation: inout Accumulation, stack: [String]) throws(Diagnostic) {
+    func addResource(_ entry: Node, root: String, into accumulation: inout Accumulation, registered: inout Set<ResId.ObjectKey>, stack: [String]) throws(Diagnostic) {
         let reference = entry.text ?? ""
         if KustomizeBuilder.isRemote(reference) {
             throw Diagnostic.error("kustomize.remote", "remote resource '\(reference)' is not supported: gitopsc never fetches from the network", at: entry.mark.location)
@@ -172,13 +173,13 @@ public final class KustomizeBuilder: Sendable {
                 return try accumulate(kustomization, root: path, stack: stack + [path])
             }
             for resource in folder.resources {
-                try append(resource, to: &accumulation.resources)
+                try append(resource, to: &accumulation.resources, registered: &registered)
             }
             try accumulation.config.merge(folder.config)
         } else {
             _ = try filePath(entry, root: root)
             for resource in try resources(inFile: path) {
-                try append(resource, to: &accumulation.resources)
+                try append(resource, to: &accumulation.resources, registered: &registered)
             }
         }
     }
@@ -236,9 +237,9 @@ public final class KustomizeBuilder: Sendable {
         return resource
     }
 
-    func append(_ resource: Resource, to resources: inout [Resource]) throws(Diagnostic) {
+    func append(_ resource: Resource, to resources: inout [Resource], registered: inout Set<ResId.ObjectKey>) throws(Diagnostic) {
         let id = resource.id
-        if let existing = resources.first(where: { $0.id.isSameObject(as: id) }) {
+        if !registered.insert(id.objectKey).inserted, let existing = resources.first(where: { $0.id.isSameObject(as: id) }) {
             var message = "may not add resource with an already registered id: \(id)"
             if let location = existing.location { message += " (first defined at \(location))" }
             throw Diagnostic.error("kustomize.duplicate-id", message, at: resource.location)

@@ -91,7 +91,18 @@ public struct ResId: Hashable, Sendable, CustomStringConvertible {
 
     /// Same object for conflict detection: `default` and unset namespaces are the same.
     public func isSameObject(as other: ResId) -> Bool {
-        gvk == other.gvk && name == other.name && effectiveNamespace == other.effectiveNamespace
+        objectKey == other.objectKey
+    }
+
+    /// What makes two ids the same object, for sets and dictionaries.
+    public struct ObjectKey: Hashable, Sendable {
+        var gvk: GVK
+        var name: String
+        var namespace: String
+    }
+
+    public var objectKey: ObjectKey {
+        ObjectKey(gvk: gvk, name: name, namespace: effectiveNamespace)
     }
 }
 

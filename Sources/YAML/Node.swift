@@ -44,16 +44,23 @@ public struct Scalar: Sendable, Hashable {
 }
 
 public struct MappingEntry: Sendable {
-    public var key: Node
+    public var key: Node {
+        didSet { name = MappingEntry.name(of: key) }
+    }
     public var value: Node
+    /// The key's text, kept beside the key because every lookup compares it; mapping keys
+    /// in Kubernetes objects are always scalars.
+    public private(set) var name: String
 
     public init(key: Node, value: Node) {
         self.key = key
         self.value = value
+        self.name = MappingEntry.name(of: key)
     }
 
-    /// The key's text; mapping keys in Kubernetes objects are always scalars.
-    public var name: String { key.scalar?.value ?? "" }
+    private static func name(of key: Node) -> String {
+        key.scalar?.value ?? ""
+    }
 }
 
 /// A YAML node tree with value semantics and source marks.
@@ -152,7 +159,10 @@ public struct Node: Sendable {
     public subscript(key: String) -> Node? {
         get {
             guard case .mapping(let entries) = content else { return nil }
-            return entries.first(where: { $0.name == key })?.value
+            for index in entries.indices where entries[index].name == key {
+                return entries[index].value
+            }
+            return nil
         }
         set {
             guard case .mapping(var entries) = content else { return }

@@ -743,7 +743,7 @@ private struct CaseGenerator {
 @Suite struct StrategicMergeKubectlTests {
     @Test(.enabled(if: StrategicMergeOracle.kubectl != nil, "kubectl is not on PATH: skipping the comparison with kubectl kustomize"))
     func matchesKubectlKustomize() throws {
-        var generator = CaseGenerator(random: SeededGenerator(state: 0xABCD_1234))
+        var generator = CaseGenerator(random: SeededGenerator(state: 0x7777_0001))
         var cases = StrategicMergeOracle.fixedCases
         for index in 0..<150 {
             for kind in ["deployment", "service", "configmap", "cr"] {
