@@ -80,8 +80,8 @@ public final class KustomizeBuilder: Sendable {
     func filePath(_ entry: Node, root: String) throws(Diagnostic) -> String {
         let relative = entry.text ?? ""
         let path = absolute(relative.hasPrefix("/") ? relative : root + "/" + relative)
-        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-        let resolvedRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+        let resolved = store.resolvingSymlinks(path)
+        let resolvedRoot = store.resolvingSymlinks(root)
         guard resolved == resolvedRoot || resolved.hasPrefix(resolvedRoot + "/") else {
             throw Diagnostic.error(
                 "kustomize.outside-root",

@@ -12,6 +12,7 @@ public final class SourceStore: @unchecked Sendable {
     private var texts: [String: Result<String, Diagnostic>] = [:]
     private var documents: [String: Result<[Node], Diagnostic>] = [:]
     private var folders: [String: Result<Accumulation, Diagnostic>] = [:]
+    private var realPaths: [String: Result<String, Diagnostic>] = [:]
     /// Paths are shown relative to this folder in messages.
     public let displayBase: String
 
@@ -41,6 +42,13 @@ public final class SourceStore: @unchecked Sendable {
         try cached(path, in: \.documents) { () throws(Diagnostic) -> [Node] in
             try YAMLParser.parseStream(try text(at: path), file: display(path))
         }
+    }
+
+    /// A path with symbolic links resolved, for the load restrictor; resolved once per path.
+    public func resolvingSymlinks(_ path: String) -> String {
+        (try? cached(path, in: \.realPaths) { () throws(Diagnostic) -> String in
+            URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        }) ?? path
     }
 
     /// The accumulated resources of a kustomization folder used as a resource, built once.

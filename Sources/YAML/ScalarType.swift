@@ -50,10 +50,15 @@ public enum ScalarType: Sendable, Hashable {
             return .string
         }
         if isTimestamp(text) { return .string }
-        let plain = text.replacingOccurrences(of: "_", with: "")
+        let plain = withoutUnderscores(text)
         if parseGoInteger(plain) != nil { return .int }
         if isDecimalFloat(plain) { return .float }
         return .string
+    }
+
+    /// go-yaml ignores `_` in numbers; most scalars have none, so skip the copy then.
+    static func withoutUnderscores(_ text: String) -> String {
+        text.utf8.contains(UInt8(ascii: "_")) ? text.replacingOccurrences(of: "_", with: "") : text
     }
 
     /// go-yaml v2's resolution of a plain scalar: used to decide whether a string must be
@@ -77,7 +82,7 @@ public enum ScalarType: Sendable, Hashable {
             return false
         }
         if isTimestamp(text) { return true }
-        let plain = text.replacingOccurrences(of: "_", with: "")
+        let plain = withoutUnderscores(text)
         if parseGoInteger(plain) != nil || isDecimalFloat(plain) { return true }
         if plain.hasPrefix("0b") || plain.hasPrefix("-0b") { return true }
         return isBase60Float(text)
