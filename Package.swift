@@ -38,5 +38,6 @@ let package = Package(
         .executableTarget(name: "conformance", dependencies: ["Conformance", "Kustomize"], path: "Sources/conformance-runner"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML", "Conformance", "Diagnostics"]),
+        .testTarget(name: "GitopscCLITests", dependencies: ["gitopsc"]),
     ]
 )

@@ -12,6 +12,21 @@ public struct Gitopsc: ParsableCommand {
     )
 
     public init() {}
+
+    /// Runs the command; usage errors exit with 2 (gitopsc's contract) rather than
+    /// ArgumentParser's 64.
+    public static func runMain(_ arguments: [String]? = nil) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            Foundation.exit(0)
+        } catch {
+            let code = exitCode(for: error)
+            guard code == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(ExitStatus.inputError.rawValue)
+        }
+    }
 }
 
 public let gitopscVersion = "0.1.0"

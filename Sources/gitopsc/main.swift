@@ -1,3 +1,3 @@
 import GitopscCLI
 
-Gitopsc.main()
+Gitopsc.runMain()

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+/// The `gitopsc` executable built beside the test bundle (`swift build --build-tests`
+/// builds every product).
+let gitopscBinary: URL? = {
+    var folder = Bundle.main.bundleURL
+    for _ in 0..<4 {
+        let candidate = folder.appendingPathComponent("gitopsc")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        folder.deleteLastPathComponent()
+    }
+    return nil
+}()
+
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+func gitopsc(_ arguments: [String], in folder: URL) throws -> Run {
+    let process = Process()
+    process.executableURL = gitopscBinary
+    process.arguments = arguments
+    process.currentDirectoryURL = folder
+    var environment = ProcessInfo.processInfo.environment
+    environment["NO_COLOR"] = "1"
+    process.environment = environment
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+}
+
+/// A folder with two overlays that build and one that does not.
+func sampleTree() throws -> URL {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-cli-\(UUID().uuidString)")
+    let files = [
+        "tree/apps/base/kustomization.yaml": "resources:\n- cm.yaml\n",
+        "tree/apps/base/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: \"0644\"\n",
+        "tree/apps/prod/kustomization.yaml": "resources:\n- ../base\nnamespace: prod\nnamePrefix: prod-\n",
+        "tree/apps/broken/kustomization.yaml": "resources:\n- ../base\n- missing.yaml\n",
+    ]
+    for (path, text) in files {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+    return root
+}
+
+@Suite(.enabled(if: gitopscBinary != nil, "the gitopsc executable is not built beside the tests: run `swift build --build-tests`"))
+struct BuildCommandTests {
+    @Test func printsTheBuildToStandardOutput() throws {
+        let root = try sampleTree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let run = try gitopsc(["build", "tree/apps/prod"], in: root)
+        #expect(run.status == 0)
+        #expect(run.stdout == "apiVersion: v1\ndata:\n  mode: \"0644\"\nkind: ConfigMap\nmetadata:\n  name: prod-settings\n  namespace: prod\n")
+        #expect(run.stderr.isEmpty)
+    }
+
+    @Test func writesEachFolderAndReportsFailuresWithExitOne() throws {
+        let root = try sampleTree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let run = try gitopsc(["build", "tree/apps/base", "tree/apps/prod", "tree/apps/broken", "--relative-to", "tree", "--output-dir", "out"], in: root)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("tree/apps/broken/kustomization.yaml:3:3: error: resource 'missing.yaml' not found"))
+        let written = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("out").path).sorted()
+        #expect(written == ["apps__base.yaml", "apps__prod.yaml"])
+        let prod = try String(contentsOf: root.appendingPathComponent("out/apps__prod.yaml"), encoding: .utf8)
+        #expect(prod.contains("name: prod-settings"))
+    }
+
+    @Test func badInputExitsWithTwoAndPrintsNothingOnStandardOutput() throws {
+        let root = try sampleTree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let run = try gitopsc(["build", "tree/apps/broken"], in: root)
+        #expect(run.status == 2)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.hasPrefix("tree/apps/broken/kustomization.yaml:3:3: error:"))
+    }
+
+    @Test func severalFoldersWithoutOutputDirIsAUsageError() throws {
+        let root = try sampleTree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let run = try gitopsc(["build", "tree/apps/base", "tree/apps/prod"], in: root)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("--output-dir"))
+    }
+
+    @Test func diagnosticsAsJSON() throws {
+        let root = try sampleTree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let run = try gitopsc(["build", "tree/apps/broken", "--diagnostics", "json"], in: root)
+        #expect(run.status == 2)
+        let parsed = try JSONSerialization.jsonObject(with: Data(run.stderr.utf8)) as? [[String: Any]]
+        let first = try #require(parsed?.first)
+        #expect(first["code"] as? String == "kustomize.missing-resource")
+        #expect(first["line"] as? Int == 3)
+        #expect(first["file"] as? String == "tree/apps/broken/kustomization.yaml")
+    }
+}
