@@ -26,10 +26,13 @@ let package = Package(
         .target(name: "Diagnostics"),
         .target(name: "YAML", dependencies: ["CYAML", "Diagnostics"]),
         .target(name: "Kustomize", dependencies: ["YAML", "Diagnostics"]),
+        .target(name: "Environments", dependencies: ["YAML", "Diagnostics"]),
+        .target(name: "Manifests", dependencies: ["YAML", "Diagnostics"]),
+        .target(name: "Compiler", dependencies: ["Environments", "Manifests", "Kustomize", "YAML", "Diagnostics"]),
         .target(
             name: "GitopscCLI",
             dependencies: [
-                "Kustomize", "Diagnostics", "YAML",
+                "Kustomize", "Diagnostics", "YAML", "Environments", "Compiler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,5 +42,8 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML", "Conformance", "Diagnostics"]),
         .testTarget(name: "GitopscCLITests", dependencies: ["gitopsc"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "YAML", "Diagnostics"]),
+        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "YAML", "Diagnostics"]),
+        .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Environments", "Manifests", "Kustomize", "YAML", "Diagnostics"]),
     ]
 )

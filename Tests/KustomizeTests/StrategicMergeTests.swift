@@ -19,9 +19,10 @@ private func expectMerge(
     _ target: String, _ patch: String, gives expected: String,
     sourceLocation: Testing.SourceLocation = #_sourceLocation
 ) throws {
-    let result = try merge(target, patch)
-    let wanted = try document(expected, "expected.yaml")
-    #expect(result == wanted, "got:\n\(result.map(YAMLEmitter.emit) ?? "(deleted)")", sourceLocation: sourceLocation)
+    // Emitted text compares typed values with sorted keys, and reads well when it differs.
+    let result = try merge(target, patch).map(YAMLEmitter.emit)
+    let wanted = try YAMLEmitter.emit(document(expected, "expected.yaml"))
+    #expect(result == wanted, sourceLocation: sourceLocation)
 }
 
 private let deploymentHeader = """

@@ -1,0 +1,3 @@
+import Environments
+import Manifests
+import Kustomize
