@@ -324,6 +324,40 @@ public final class KustomizeBuilder: Sendable {
         accumulation.resources = resources
     }
 
+    // MARK: Use outside kustomizations
+
+    /// Applies one kustomize-style `patches` entry (inline `patch` or `path` relative to
+    /// `root`, optional `target`) to objects; returns how many objects it selected, so
+    /// that stricter callers can refuse a patch that matches nothing. `strict` refuses
+    /// directives (`$retainKeys`, ...) that kustomize would copy into the output.
+    public func applyPatch(_ entry: Node, root: String, strict: Bool = false, to resources: inout [Resource]) throws(Diagnostic) -> Int {
+        try Patches.apply(entry, root: root, builder: self, strict: strict, &resources)
+    }
+
+    /// The objects of a plain folder of manifests (every `.yaml`/`.yml` file, by name).
+    public func resources(inFolder folder: String) throws(Diagnostic) -> [Resource] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        var result: [Resource] = []
+        var registered = Set<ResId.ObjectKey>()
+        for name in names {
+            for resource in try resources(inFile: folder + "/" + name) {
+                try append(resource, to: &result, registered: &registered)
+            }
+        }
+        return result
+    }
+
+    /// Whether a folder holds a kustomization file.
+    public func isKustomization(_ folder: String) -> Bool {
+        Kustomization.fileNames.contains { FileManager.default.fileExists(atPath: folder + "/" + $0) }
+    }
+
+    /// Objects in kustomize's default output order.
+    public static func sortedForOutput(_ resources: [Resource]) -> [Resource] {
+        ResourceOrder().sorted(resources)
+    }
+
     // MARK: Many folders
 
     /// Builds several folders concurrently; each result is the output text or the failure.

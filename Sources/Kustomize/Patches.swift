@@ -8,42 +8,53 @@ enum Patches {
     /// `options`. A patch whose text is a list is JSON 6902; otherwise strategic merge.
     static func patches(_ entries: [Node], root: String, builder: KustomizeBuilder, _ resources: inout [Resource]) throws(Diagnostic) {
         for entry in entries {
-            guard entry.isMapping else {
-                throw Diagnostic.error("kustomize.invalid", "a 'patches' entry must be a mapping, found a \(entry.kindName)", at: entry.mark.location)
+            _ = try apply(entry, root: root, builder: builder, &resources)
+        }
+    }
+
+    /// Applies one `patches` entry and returns how many objects it selected.
+    /// `strict` refuses patch directives that kustomize would copy into the output.
+    static func apply(_ entry: Node, root: String, builder: KustomizeBuilder, strict: Bool = false, _ resources: inout [Resource]) throws(Diagnostic) -> Int {
+        guard entry.isMapping else {
+            throw Diagnostic.error("kustomize.invalid", "a 'patches' entry must be a mapping, found a \(entry.kindName)", at: entry.mark.location)
+        }
+        for key in entry.keys where !["path", "patch", "target", "options"].contains(key) {
+            throw Diagnostic.error("kustomize.unknown-field", "unknown field '\(key)' in patch", at: entry.mark.location)
+        }
+        let documents = try load(entry, root: root, builder: builder)
+        let target = try entry["target"].map { node throws(Diagnostic) in try Selector(node) }
+        let options = entry["options"]
+        let allowNameChange = options?["allowNameChange"]?.text == "true"
+        let allowKindChange = options?["allowKindChange"]?.text == "true"
+        if documents.count == 1, documents[0].isSequence {
+            guard let target else {
+                throw Diagnostic.error("kustomize.invalid", "a JSON 6902 patch needs a 'target'", at: entry.mark.location)
             }
-            for key in entry.keys where !["path", "patch", "target", "options"].contains(key) {
-                throw Diagnostic.error("kustomize.unknown-field", "unknown field '\(key)' in patch", at: entry.mark.location)
+            let operations = try JSONPatch.operations(from: documents[0])
+            let selected = resources.indices.filter { target.selects(resources[$0]) }
+            for index in selected {
+                try applyJSON(operations, to: &resources[index])
             }
-            let documents = try load(entry, root: root, builder: builder)
-            let target = try entry["target"].map { node throws(Diagnostic) in try Selector(node) }
-            let options = entry["options"]
-            let allowNameChange = options?["allowNameChange"]?.text == "true"
-            let allowKindChange = options?["allowKindChange"]?.text == "true"
-            if documents.count == 1, documents[0].isSequence {
-                guard let target else {
-                    throw Diagnostic.error("kustomize.invalid", "a JSON 6902 patch needs a 'target'", at: entry.mark.location)
+            return selected.count
+        }
+        var selectedCount = 0
+        for patch in documents {
+            if let target {
+                let selected = resources.indices.filter { target.selects(resources[$0]) }
+                selectedCount += selected.count
+                for index in selected.reversed() {
+                    // A targeted patch takes the target's apiVersion, whatever it says.
+                    var targeted = patch
+                    targeted["apiVersion"] = resources[index].node["apiVersion"]
+                    try apply(targeted, at: index, &resources, allowNameChange: allowNameChange, allowKindChange: allowKindChange, strict: strict)
                 }
-                let operations = try JSONPatch.operations(from: documents[0])
-                for index in resources.indices where target.selects(resources[index]) {
-                    try applyJSON(operations, to: &resources[index])
-                }
-                continue
-            }
-            for patch in documents {
-                if let target {
-                    let selected = resources.indices.filter { target.selects(resources[$0]) }
-                    for index in selected.reversed() {
-                        // A targeted patch takes the target's apiVersion, whatever it says.
-                        var targeted = patch
-                        targeted["apiVersion"] = resources[index].node["apiVersion"]
-                        try apply(targeted, at: index, &resources, allowNameChange: allowNameChange, allowKindChange: allowKindChange)
-                    }
-                } else {
-                    let index = try uniqueMatch(for: patch, in: resources)
-                    try apply(patch, at: index, &resources, allowNameChange: allowNameChange, allowKindChange: allowKindChange)
-                }
+            } else {
+                let index = try uniqueMatch(for: patch, in: resources)
+                selectedCount += 1
+                try apply(patch, at: index, &resources, allowNameChange: allowNameChange, allowKindChange: allowKindChange, strict: strict)
             }
         }
+        return selectedCount
     }
 
     /// `patchesStrategicMerge`: file paths or inline YAML, each matched by its own id.
@@ -152,13 +163,13 @@ enum Patches {
 
     /// Applies one strategic-merge patch to one object, keeping its name, kind and
     /// namespace unless the patch's options allow a change, as kustomize does.
-    private static func apply(_ patch: Node, at index: Int, _ resources: inout [Resource], allowNameChange: Bool, allowKindChange: Bool) throws(Diagnostic) {
+    private static func apply(_ patch: Node, at index: Int, _ resources: inout [Resource], allowNameChange: Bool, allowKindChange: Bool, strict: Bool = false) throws(Diagnostic) {
         var resource = resources[index]
         let name = resource.name, kind = resource.node["kind"], namespace = resource.node[path: ["metadata", "namespace"]]
         if allowNameChange || allowKindChange {
             resource.rememberId()
         }
-        guard let patched = try StrategicMerge.apply(patch, to: resource.node), !(patched.entries?.isEmpty ?? false) else {
+        guard let patched = try StrategicMerge.apply(patch, to: resource.node, strict: strict), !(patched.entries?.isEmpty ?? false) else {
             resources.remove(at: index)
             return
         }

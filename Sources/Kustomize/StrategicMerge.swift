@@ -19,7 +19,8 @@ public enum StrategicMerge {
     ///
     /// With `strict`, directive keys that kustomize would copy into the object
     /// (`$patch` where kustomize does not act on it, `$retainKeys`, `$setElementOrder/...`,
-    /// `$deleteFromPrimitiveList/...`) are an error instead: environment specs use this.
+    /// `$deleteFromPrimitiveList/...`) and a top-level `$patch: replace` are an error
+    /// instead: environment specs use this.
     public static func apply(_ patch: Node, to target: Node, strict: Bool = false) throws(Diagnostic) -> Node? {
         guard patch.isMapping else {
             throw Diagnostic.error(
@@ -31,11 +32,18 @@ public enum StrategicMerge {
         guard let merged = try walk(dest: target, origin: patch, schema: nil, path: []) else { return nil }
         // kustomize keeps the object it merged into in place and only looks at whether the
         // walk returned anything, so `$patch: replace` at the top leaves the object as it was.
-        let result = merged.side == .origin && target.isMapping ? target : merged.node
+        let replacedWhole = merged.side == .origin && target.isMapping
         if strict {
-            try rejectDirectives(in: result)
+            if replacedWhole, let key = patch.entries?.first(where: { $0.name == "$patch" })?.key {
+                throw Diagnostic.error(
+                    "kustomize.patch-directive",
+                    "`$patch: replace` on a whole object has no effect in kustomize's strategic merge",
+                    at: key.mark.location
+                )
+            }
+            try rejectDirectives(in: replacedWhole ? target : merged.node)
         }
-        return result
+        return replacedWhole ? target : merged.node
     }
 
     // MARK: The walker
