@@ -1,5 +1,6 @@
 import ArgumentParser
 import Diagnostics
+import Compiler
 import Foundation
 
 /// The `gitopsc` command: subcommands only parse arguments and call the library.
@@ -29,7 +30,6 @@ public struct Gitopsc: ParsableCommand {
     }
 }
 
-public let gitopscVersion = "0.1.0"
 
 /// How a command reports problems: `--diagnostics human|json|github`.
 struct DiagnosticOptions: ParsableArguments {

@@ -17,4 +17,11 @@ public struct RenderContext: Sendable {
         self.targetRevision = targetRevision
         self.folder = folder
     }
+
+    /// `<folder>/<env>`, the environment's folder in the gitops repository; an empty or `.`
+    /// folder means the repository root (Argo CD paths are relative and never start with `/`).
+    public var environmentPath: String {
+        let trimmed = folder.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+        return trimmed.isEmpty ? environment : "\(trimmed)/\(environment)"
+    }
 }

@@ -1,3 +1,0 @@
-import Environments
-import Manifests
-import Kustomize

@@ -1,0 +1,70 @@
+import Diagnostics
+import Foundation
+import YAML
+
+/// `gitopsc.yaml` at the source root: where the rendered tree goes and how Argo CD reads it.
+///
+/// ```yaml
+/// repository:
+///   url: https://git.example.com/platform/gitops.git   # what Argo CD clones
+///   branch: main                                        # branch Argo CD watches
+///   folder: clusters                                    # folder of the rendered tree
+/// output: out                                           # default folder of `gitopsc compile`
+/// ```
+public struct ProjectSettings: Sendable {
+    public var repositoryURL = "https://git.example.com/gitops.git"
+    public var branch = "main"
+    public var folder = "clusters"
+    public var output = "out"
+
+    public static let fileName = "gitopsc.yaml"
+    static let fields: [String: Set<String>] = ["": ["repository", "output"], "repository": ["url", "branch", "folder"]]
+
+    public init() {}
+
+    /// Reads `gitopsc.yaml` when present; every field has a default.
+    public static func load(root: String, displayBase: String) throws(Diagnostic) -> ProjectSettings {
+        var settings = ProjectSettings()
+        let path = root + "/" + fileName
+        guard let data = FileManager.default.contents(atPath: path) else { return settings }
+        let display = path.hasPrefix(displayBase + "/") ? String(path.dropFirst(displayBase.count + 1)) : path
+        let node = try YAMLParser.parseDocument(String(decoding: data, as: UTF8.self), file: display)
+        if node.isNull { return settings }
+        try check(node, section: "", file: display)
+        if let repository = node["repository"] {
+            try check(repository, section: "repository", file: display)
+            settings.repositoryURL = try string(repository["url"]) ?? settings.repositoryURL
+            settings.branch = try string(repository["branch"]) ?? settings.branch
+            settings.folder = try string(repository["folder"]) ?? settings.folder
+        }
+        settings.output = try string(node["output"]) ?? settings.output
+        let parts = settings.folder.split(separator: "/", omittingEmptySubsequences: false)
+        if settings.folder.hasPrefix("/") || parts.contains("..") || parts.contains("") {
+            throw Diagnostic.error(
+                "settings.invalid", "repository.folder must be a relative path inside the repository, not '\(settings.folder)'",
+                at: node[path: ["repository", "folder"]]?.mark.location)
+        }
+        return settings
+    }
+
+    private static func check(_ node: Node, section: String, file: String) throws(Diagnostic) {
+        guard let entries = node.entries else {
+            throw Diagnostic.error("settings.invalid", "'\(section.isEmpty ? file : section)' must be a mapping", at: node.mark.location ?? SourceLocation(file: file, line: 1, column: 1))
+        }
+        let known = fields[section] ?? []
+        for entry in entries where !known.contains(entry.name) {
+            throw Diagnostic.error(
+                "settings.unknown-field",
+                "unknown field '\(entry.name)'\(section.isEmpty ? "" : " in \(section)"); known fields: \(known.sorted().joined(separator: ", "))",
+                at: entry.key.mark.location)
+        }
+    }
+
+    private static func string(_ node: Node?) throws(Diagnostic) -> String? {
+        guard let node, !node.isNull else { return nil }
+        guard let text = node.text, node.type == .string else {
+            throw Diagnostic.error("settings.invalid", "expected a string, found a \(node.type.map { "\($0)" } ?? node.kindName)", at: node.mark.location)
+        }
+        return text
+    }
+}

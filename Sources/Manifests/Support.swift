@@ -1,0 +1,113 @@
+import Diagnostics
+import YAML
+
+/// Typed reads from a spec section. The sections are type-checked before they get here,
+/// but a renderer still refuses a wrong type with a diagnostic at the node rather than
+/// emitting an object the API server would reject. A `null` value counts as absent.
+struct Section {
+    let node: Node?
+    /// The section's path for messages, e.g. `operator.catalogSource`.
+    let path: String
+
+    subscript(key: String) -> Node? {
+        guard let value = node?[key], !value.isNull else { return nil }
+        return value
+    }
+
+    var location: SourceLocation? { node?.mark.location }
+
+    func child(_ key: String) throws(Diagnostic) -> Section? {
+        guard let value = try mapping(key) else { return nil }
+        return Section(node: value, path: "\(path).\(key)")
+    }
+
+    func string(_ key: String) throws(Diagnostic) -> String? {
+        guard let value = self[key] else { return nil }
+        guard let text = value.text else { throw typeError(key, value, expected: "a string") }
+        return text
+    }
+
+    func bool(_ key: String) throws(Diagnostic) -> Bool? {
+        guard let value = self[key] else { return nil }
+        guard value.type == .bool, let text = value.text else {
+            throw typeError(key, value, expected: "true or false")
+        }
+        return ScalarType.canonical(text, as: .bool) == "true"
+    }
+
+    func int(_ key: String) throws(Diagnostic) -> Int? {
+        guard let value = self[key] else { return nil }
+        guard value.type == .int, let text = value.text,
+              let number = ScalarType.parseGoInteger(ScalarType.canonical(text, as: .int)) else {
+            throw typeError(key, value, expected: "an integer")
+        }
+        return Int(number)
+    }
+
+    func mapping(_ key: String) throws(Diagnostic) -> Node? {
+        guard let value = self[key] else { return nil }
+        guard value.isMapping else { throw typeError(key, value, expected: "a mapping") }
+        return value
+    }
+
+    func sequence(_ key: String) throws(Diagnostic) -> Node? {
+        guard let value = self[key] else { return nil }
+        guard value.isSequence else { throw typeError(key, value, expected: "a sequence") }
+        return value
+    }
+
+    private func typeError(_ key: String, _ value: Node, expected: String) -> Diagnostic {
+        let found = value.isScalar ? "'\(value.scalar!.value)'" : "a \(value.kindName)"
+        return .error("manifests.type", "\(path).\(key) must be \(expected), found \(found)",
+                      at: value.mark.location)
+    }
+}
+
+/// Environment-spec merge of `overlay` over `base`: mappings merge key by key, scalars and
+/// sequences replace, and a `null` deletes the key, so a spec can drop a default.
+func merged(_ base: Node, _ overlay: Node) -> Node {
+    guard var entries = base.entries, let overlayEntries = overlay.entries else { return overlay }
+    for entry in overlayEntries {
+        let index = entries.firstIndex { $0.name == entry.name }
+        if entry.value.isNull {
+            if let index { entries.remove(at: index) }
+        } else if let index {
+            entries[index].value = merged(entries[index].value, entry.value)
+        } else {
+            entries.append(MappingEntry(key: entry.key, value: withoutNulls(entry.value)))
+        }
+    }
+    return Node(.mapping(entries), mark: overlay.mark)
+}
+
+/// A new key's `null` children have nothing to delete, and would only reach the output.
+private func withoutNulls(_ node: Node) -> Node {
+    guard let entries = node.entries else { return node }
+    let kept = entries.filter { !$0.value.isNull }.map { MappingEntry(key: $0.key, value: withoutNulls($0.value)) }
+    return Node(.mapping(kept), mark: node.mark)
+}
+
+/// A Kubernetes object with the common metadata; labels and annotations are string maps.
+func object(
+    apiVersion: String, kind: String, name: String, namespace: String?,
+    labels: [(String, String)] = [], annotations: [(String, String)] = [],
+    extraMetadata: [(String, Node)] = [], body: [(String, Node)]
+) -> Node {
+    var metadata: [(String, Node)] = [("name", .string(name))]
+    if let namespace { metadata.append(("namespace", .string(namespace))) }
+    if !labels.isEmpty { metadata.append(("labels", stringMap(labels))) }
+    if !annotations.isEmpty { metadata.append(("annotations", stringMap(annotations))) }
+    metadata += extraMetadata
+    return .mapping([("apiVersion", .string(apiVersion)), ("kind", .string(kind)), ("metadata", .mapping(metadata))] + body)
+}
+
+func stringMap(_ pairs: [(String, String)]) -> Node {
+    .mapping(pairs.map { ($0.0, Node.string($0.1)) })
+}
+
+/// Argo CD reads the wave with `strconv.Atoi`, so it must be a plain integer string.
+let syncWaveAnnotation = "argocd.argoproj.io/sync-wave"
+
+func syncWave(_ wave: Int) -> (String, String) {
+    (syncWaveAnnotation, String(wave))
+}
