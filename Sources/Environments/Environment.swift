@@ -20,6 +20,9 @@ public struct Environment: Sendable {
     public var spec: Node
     /// `patches` of every layer, parent's first.
     public var patches: [Node]
+    /// Every file of the chain as parsed, root layer first: what `explain` reads to say
+    /// which layer set a value. The loader fills it; the nodes are shared, not copied.
+    public var layers: [EnvironmentLayer] = []
 
     public init(name: String, file: String, chain: [String], chainFiles: [String], isAbstract: Bool, spec: Node, patches: [Node]) {
         self.name = name
@@ -29,5 +32,18 @@ public struct Environment: Sendable {
         self.isAbstract = isAbstract
         self.spec = spec
         self.patches = patches
+    }
+}
+
+/// One file of an environment chain, as written (with `extends`, `abstract` and `patches`).
+public struct EnvironmentLayer: Sendable {
+    public var name: String
+    public var file: String
+    public var node: Node
+
+    public init(name: String, file: String, node: Node) {
+        self.name = name
+        self.file = file
+        self.node = node
     }
 }

@@ -105,9 +105,7 @@ func stringMap(_ pairs: [(String, String)]) -> Node {
     .mapping(pairs.map { ($0.0, Node.string($0.1)) })
 }
 
-/// Argo CD reads the wave with `strconv.Atoi`, so it must be a plain integer string.
-let syncWaveAnnotation = "argocd.argoproj.io/sync-wave"
-
-func syncWave(_ wave: Int) -> (String, String) {
-    (syncWaveAnnotation, String(wave))
+/// Argo CD reads the wave with `strconv.Atoi`, so it is written as a plain integer string.
+func syncWaveAnnotation(_ wave: Int) -> (String, String) {
+    ("argocd.argoproj.io/sync-wave", String(wave))
 }

@@ -1,0 +1,233 @@
+import Diagnostics
+import Environments
+import Foundation
+import Kustomize
+import Manifests
+import YAML
+
+
+/// Environment specs and templates -> the rendered tree Argo CD reads.
+public final class Compiler: Sendable {
+    /// Components gitopsc renders itself from spec sections rather than from templates.
+    public static let operatorComponent = "openshift-pipelines-operator"
+    public static let tektonConfigComponent = "tektonconfig"
+    /// Marks which component an object came from while environment patches run.
+    static let componentAnnotation = "internal.gitopsc.dev/component"
+
+    public let root: String
+    public let settings: ProjectSettings
+    let builder: KustomizeBuilder
+    let displayBase: String
+
+    public init(root: String, displayBase: String = FileManager.default.currentDirectoryPath) throws(Diagnostic) {
+        self.root = root
+        self.displayBase = displayBase
+        builder = KustomizeBuilder(store: SourceStore(displayBase: displayBase))
+        settings = try ProjectSettings.load(root: root, displayBase: displayBase)
+    }
+
+    /// Compiles the named environments (all concrete ones when empty), reporting every
+    /// problem of every environment together.
+    public func compile(_ names: [String] = []) throws(DiagnosticList) -> RenderedTree {
+        let all = try EnvironmentLoader.load(root: root, displayBase: displayBase)
+        var selected = all.filter { !$0.isAbstract }
+        if !names.isEmpty {
+            var problems: [Diagnostic] = []
+            for name in names where !all.contains(where: { $0.name == name }) {
+                problems.append(Diagnostic.error("compile.unknown-environment", "no environment named '\(name)' in environments/"))
+            }
+            for name in names where all.contains(where: { $0.name == name && $0.isAbstract }) {
+                problems.append(Diagnostic.error("compile.abstract-environment", "environment '\(name)' is abstract and is never rendered on its own"))
+            }
+            if !problems.isEmpty { throw DiagnosticList(problems) }
+            selected = selected.filter { names.contains($0.name) }
+        }
+        let concrete = selected
+        let results = Slots(count: concrete.count)
+        DispatchQueue.concurrentPerform(iterations: concrete.count) { index in
+            results.set(index, render(concrete[index]))
+        }
+        var files: [String: String] = [:]
+        var problems: [Diagnostic] = []
+        for result in results.values {
+            switch result {
+            case .success(let rendered): files.merge(rendered) { first, _ in first }
+            case .failure(let list): problems += list.diagnostics
+            }
+        }
+        if !problems.isEmpty { throw DiagnosticList(problems) }
+        let names = selected.map(\.name)
+        files[OwnershipManifest.path(in: settings.folder)] = OwnershipManifest(paths: files.keys.sorted(), environments: names).json
+        return RenderedTree(folder: settings.folder, files: files, environments: names)
+    }
+
+    // MARK: One environment
+
+    private func render(_ environment: Environment) -> Result<[String: String], DiagnosticList> {
+        do {
+            return .success(try renderEnvironment(environment))
+        } catch {
+            return .failure(DiagnosticList(error.diagnostics.map { diagnostic in
+                var copy = diagnostic
+                if copy.chain.isEmpty { copy.chain = environment.chainFiles }
+                return copy
+            }))
+        }
+    }
+
+    private func renderEnvironment(_ environment: Environment) throws(DiagnosticList) -> [String: String] {
+        let context = RenderContext(
+            environment: environment.name, repositoryURL: settings.repositoryURL,
+            targetRevision: settings.branch, folder: settings.folder)
+        var problems: [Diagnostic] = []
+        var objects: [Resource] = []
+        var components: [(name: String, settings: Node?)] = []
+        for entry in environment.spec["components"]?.entries ?? [] where entry.value["enabled"]?.text != "false" {
+            do {
+                objects += try renderTemplate(entry.name, settings: entry.value, for: environment)
+                components.append((entry.name, entry.value))
+            } catch {
+                problems.append(error)
+            }
+        }
+        do {
+            if let section = environment.spec["operator"], section["enabled"]?.text != "false" {
+                objects += try OperatorManifests.render(section, context: context).map { tagged(Resource(node: $0), Compiler.operatorComponent) }
+                components.append((Compiler.operatorComponent, section))
+            }
+            if let section = environment.spec["tektonConfig"] {
+                let wave = try OperatorManifests.syncWave(of: environment.spec["operator"])
+                let tektonConfig = try TektonConfigManifest.render(section, operatorSyncWave: wave, context: context)
+                objects.append(tagged(Resource(node: tektonConfig), Compiler.tektonConfigComponent))
+                components.append((Compiler.tektonConfigComponent, section))
+            }
+            try applyPatches(environment.patches, to: &objects)
+        } catch {
+            problems.append(error)
+        }
+        problems += checkObjects(objects, environment: environment)
+        if !problems.isEmpty { throw DiagnosticList(problems) }
+
+        var files: [String: String] = [:]
+        let base = "\(settings.folder)/\(environment.name)"
+        do {
+            for component in components {
+                let own = objects.filter { $0.annotations[Compiler.componentAnnotation] == component.name }.map(untagged)
+                files["\(base)/\(component.name)/manifest.yaml"] = YAMLEmitter.emitStream(KustomizeBuilder.sortedForOutput(own).map(\.node))
+                let input = ComponentApplicationInput(
+                    name: component.name,
+                    namespace: component.settings?["namespace"]?.text ?? defaultNamespace(component.name, environment),
+                    syncWave: component.settings?["syncWave"]?.text.flatMap { Int($0) },
+                    path: "\(base)/\(component.name)")
+                let application = try ArgoApplications.application(
+                    for: input, argocd: environment.spec["argocd"], cluster: environment.spec["cluster"] ?? Node(.mapping([])), context: context)
+                files["\(base)/apps/\(component.name).yaml"] = YAMLEmitter.emit(application)
+            }
+            files["\(base)/root.yaml"] = YAMLEmitter.emit(try ArgoApplications.root(argocd: environment.spec["argocd"], context: context))
+        } catch {
+            throw DiagnosticList([error])
+        }
+        return files
+    }
+
+    private func defaultNamespace(_ component: String, _ environment: Environment) -> String {
+        switch component {
+        case Compiler.operatorComponent: return environment.spec[path: ["operator", "namespace"]]?.text ?? "openshift-operators"
+        case Compiler.tektonConfigComponent: return environment.spec[path: ["tektonConfig", "targetNamespace"]]?.text ?? "openshift-pipelines"
+        default: return component
+        }
+    }
+
+    /// A component's objects from its template folder: a kustomization built by the engine,
+    /// or a plain folder of manifests; then placeholders and the component's own patches.
+    private func renderTemplate(_ name: String, settings: Node, for environment: Environment) throws(Diagnostic) -> [Resource] {
+        let template = settings["template"]?.text ?? name
+        let folder = root + "/templates/" + template
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw Diagnostic.error(
+                "compile.missing-template", "template folder 'templates/\(template)' of component '\(name)' not found",
+                at: (settings["template"] ?? settings).mark.location)
+        }
+        var objects = try builder.isKustomization(folder) ? builder.build(folder) : builder.resources(inFolder: folder)
+        for index in objects.indices {
+            objects[index].node = try Placeholders.substitute(in: objects[index].node, for: environment)
+            objects[index] = tagged(objects[index], name)
+        }
+        try applyPatches(settings["patches"]?.items ?? [], to: &objects)
+        return objects
+    }
+
+    /// Environment and component patches are strict: a patch that selects nothing is an
+    /// error. A patch `path` is relative to the source root.
+    private func applyPatches(_ patches: [Node], to objects: inout [Resource]) throws(Diagnostic) {
+        for patch in patches {
+            let selected = try builder.applyPatch(patch, root: root, strict: true, to: &objects)
+            if selected == 0 {
+                throw Diagnostic.error("compile.patch-matches-nothing", "patch target matches no rendered object", at: patch.mark.location)
+            }
+        }
+    }
+
+    /// Checks over all objects of an environment: no object rendered twice, no plaintext Secret.
+    private func checkObjects(_ objects: [Resource], environment: Environment) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        var seen: [ResId.ObjectKey: String] = [:]
+        let allowPlaintext = environment.spec[path: ["secrets", "allowPlaintext"]]?.text == "true"
+        for object in objects {
+            let component = object.annotations[Compiler.componentAnnotation] ?? ""
+            if let other = seen.updateValue(component, forKey: object.id.objectKey) {
+                problems.append(Diagnostic.error(
+                    "compile.duplicate-object",
+                    "\(object.id) is rendered by both components '\(other)' and '\(component)'",
+                    at: object.location))
+            }
+            if object.gvk.kind == "Secret", object.gvk.group.isEmpty, !allowPlaintext,
+               object.node["data"]?.entries?.isEmpty == false || object.node["stringData"]?.entries?.isEmpty == false {
+                problems.append(Diagnostic.error(
+                    "compile.plaintext-secret",
+                    "Secret '\(object.name)' of component '\(component)' has plaintext data; use a sealed or external secret, or set secrets.allowPlaintext",
+                    at: object.location))
+            }
+        }
+        return problems
+    }
+
+    private func tagged(_ resource: Resource, _ component: String) -> Resource {
+        var copy = resource
+        copy.node.set(["metadata", "annotations", Compiler.componentAnnotation], to: .string(component))
+        return copy
+    }
+
+    private func untagged(_ resource: Resource) -> Resource {
+        var copy = resource
+        if var annotations = copy.node[path: ["metadata", "annotations"]] {
+            annotations[Compiler.componentAnnotation] = nil
+            copy.node.set(["metadata", "annotations"], to: annotations)
+        }
+        copy.normalizeAnnotations()
+        return copy
+    }
+}
+
+/// Fixed slots written from concurrent work, one per environment.
+private final class Slots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<[String: String], DiagnosticList>?]
+
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    func set(_ index: Int, _ value: Result<[String: String], DiagnosticList>) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    var values: [Result<[String: String], DiagnosticList>] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.map { $0! }
+    }
+}

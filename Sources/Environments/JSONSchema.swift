@@ -1,0 +1,119 @@
+extension EnvironmentSchema {
+    /// The JSON Schema (draft 2020-12) of an environment file, as shipped in
+    /// `schema/environment.schema.json`: generated from `spec`, with a fixed key order
+    /// and layout so that the file only changes when the model does.
+    public static func jsonSchemaText() -> String {
+        guard case .object(var entries) = json(spec, inList: false, nullable: false) else { return "" }
+        entries.insert(contentsOf: [
+            ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
+            ("title", .string("gitopsc environment")),
+        ], at: 0)
+        return JSONValue.object(entries).rendered(indent: "") + "\n"
+    }
+
+    /// `nullable`: `null` is allowed wherever it deletes an inherited key, that is
+    /// everywhere merging happens, which is everywhere but inside list items.
+    static func json(_ node: SchemaNode, inList: Bool, nullable: Bool) -> JSONValue {
+        var object: [(String, JSONValue)] = [("description", .string(node.description))]
+        func type(_ name: String) {
+            object.append(("type", nullable ? .array([.string(name), .string("null")]) : .string(name)))
+        }
+        switch node.kind {
+        case .string:
+            type("string")
+            if !node.allowed.isEmpty {
+                object.append(("enum", .array(node.allowed.map(JSONValue.string) + (nullable ? [.null] : []))))
+            }
+            if let pattern = node.pattern {
+                object.append(("pattern", .string(pattern.regex)))
+            }
+        case .bool:
+            type("boolean")
+        case .integer:
+            type("integer")
+        case .object(let fields, let exactlyOne):
+            type("object")
+            object.append(("properties", .object(fields.map { ($0.name, json($0.schema, inList: inList, nullable: !inList)) })))
+            object.append(("additionalProperties", .bool(false)))
+            if !exactlyOne.isEmpty {
+                object.append(("oneOf", .array(exactlyOne.map { .object([("required", .array([.string($0)]))]) })))
+            }
+        case .map(let keys, let values):
+            type("object")
+            if let keys {
+                object.append(("propertyNames", .object([("pattern", .string(keys.regex))])))
+            }
+            object.append(("additionalProperties", json(values, inList: inList, nullable: !inList)))
+        case .list(let item):
+            type("array")
+            object.append(("items", json(item, inList: true, nullable: false)))
+        case .freeFormMapping:
+            type("object")
+        case .freeFormList:
+            type("array")
+        }
+        if let value = node.defaultValue {
+            switch value {
+            case .string(let text): object.append(("default", .string(text)))
+            case .bool(let flag): object.append(("default", .bool(flag)))
+            case .integer(let number): object.append(("default", .integer(number)))
+            }
+        }
+        return .object(object)
+    }
+}
+
+/// Just enough JSON to write the schema with keys in the order given.
+enum JSONValue {
+    case string(String)
+    case integer(Int)
+    case bool(Bool)
+    case null
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    func rendered(indent: String) -> String {
+        let inner = indent + "  "
+        switch self {
+        case .string(let text): return Self.quoted(text)
+        case .integer(let number): return String(number)
+        case .bool(let flag): return flag ? "true" : "false"
+        case .null: return "null"
+        case .array(let items):
+            guard !items.isEmpty else { return "[]" }
+            // Arrays of scalars (type lists, enums) read best on one line.
+            if items.allSatisfy(\.isScalar) {
+                return "[" + items.map { $0.rendered(indent: inner) }.joined(separator: ", ") + "]"
+            }
+            return "[\n" + items.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
+        case .object(let entries):
+            guard !entries.isEmpty else { return "{}" }
+            return "{\n" + entries.map { "\(inner)\(Self.quoted($0.0)): \($0.1.rendered(indent: inner))" }.joined(separator: ",\n") + "\n\(indent)}"
+        }
+    }
+
+    private var isScalar: Bool {
+        switch self {
+        case .array, .object: return false
+        default: return true
+        }
+    }
+
+    private static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}

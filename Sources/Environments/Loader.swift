@@ -1,0 +1,229 @@
+import Diagnostics
+import Foundation
+import YAML
+
+public enum EnvironmentLoader {
+    /// All environments below `root`/environments, sorted by name; every problem of every file reported together.
+    ///
+    /// Abstract environments are included (with `isAbstract` set), so that `explain` and
+    /// `diff` can name them. Paths in marks and messages are relative to `displayBase`
+    /// when below it.
+    public static func load(root: String, displayBase: String) throws(DiagnosticList) -> [Environment] {
+        let folder = URL(fileURLWithPath: root).appendingPathComponent("environments").path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DiagnosticList([Diagnostic(
+                code: "environment.no-environments", message: "no environments folder",
+                location: SourceLocation(file: displayPath(folder, base: displayBase), line: 0, column: 0))])
+        }
+        var loading = Loading()
+        for (name, path) in discover(folder) {
+            loading.read(name: name, path: path, display: displayPath(path, base: displayBase))
+        }
+        return try loading.resolve()
+    }
+
+    /// `(name, path)` of every `.yaml` file below `folder`, sorted by name; hidden files
+    /// and folders (editor and VCS leftovers) are skipped.
+    static func discover(_ folder: String) -> [(String, String)] {
+        let manager = FileManager.default
+        var found: [(String, String)] = []
+        guard let enumerator = manager.enumerator(atPath: folder) else { return [] }
+        for case let relative as String in enumerator {
+            guard relative.hasSuffix(".yaml"), !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { continue }
+            let path = folder + "/" + relative
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            found.append((String(relative.dropLast(".yaml".count)), path))
+        }
+        return found.sorted { $0.0 < $1.0 }
+    }
+
+    static func displayPath(_ path: String, base: String) -> String {
+        let full = URL(fileURLWithPath: path).standardizedFileURL.path
+        let prefix = URL(fileURLWithPath: base).standardizedFileURL.path
+        guard full != prefix else { return "." }
+        let folder = prefix.hasSuffix("/") ? prefix : prefix + "/"
+        return full.hasPrefix(folder) ? String(full.dropFirst(folder.count)) : full
+    }
+}
+
+/// One run of the loader: files read once, then chains, validation and merging.
+private struct Loading {
+    struct SourceFile {
+        var name: String
+        var display: String
+        /// nil when the file could not be read or parsed.
+        var node: Node?
+        var parent: String? {
+            node?["extends"]?.type == .string ? node?["extends"]?.text : nil
+        }
+    }
+
+    var files: [String: SourceFile] = [:]
+    var order: [String] = []
+    var diagnostics: [Diagnostic] = []
+    /// Files whose structure cannot be trusted (unreadable, not YAML, a value of the wrong
+    /// type, a broken `extends`); environments built on them are not checked further, so
+    /// that one mistake is reported once.
+    var faulty: Set<String> = []
+
+    mutating func read(name: String, path: String, display: String) {
+        order.append(name)
+        var file = SourceFile(name: name, display: display)
+        defer { files[name] = file }
+        let start = SourceLocation(file: display, line: 1, column: 1)
+        if !EnvironmentSchema.environmentName.matches(name) {
+            diagnostics.append(Diagnostic(code: "environment.invalid-name",
+                                  message: "'\(name)' is not \(EnvironmentSchema.environmentName.expectation)",
+                                  location: start))
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            return fail(name, Diagnostic(code: "environment.unreadable", message: "cannot read the file as UTF-8 text", location: start))
+        }
+        do {
+            let node = try YAMLParser.parseDocument(text, file: display)
+            // An empty file is an empty spec, not a type error.
+            file.node = node.isNull ? Node(.mapping([]), mark: node.mark) : node
+        } catch {
+            fail(name, error)
+        }
+    }
+
+    private mutating func fail(_ name: String, _ diagnostic: Diagnostic) {
+        faulty.insert(name)
+        diagnostics.append(diagnostic)
+    }
+
+    /// Names from the root layer to `name`, and whether the chain reached a root without
+    /// meeting a missing parent or a cycle.
+    func chain(of name: String) -> (names: [String], complete: Bool) {
+        var names = [name]
+        var current = name
+        while let parent = files[current]?.parent {
+            guard files[parent] != nil, !names.contains(parent) else { return (names.reversed(), false) }
+            names.append(parent)
+            current = parent
+        }
+        return (names.reversed(), true)
+    }
+
+    func chainFiles(_ names: [String]) -> [String] {
+        names.compactMap { files[$0]?.display }
+    }
+
+    mutating func resolve() throws(DiagnosticList) -> [Environment] {
+        checkExtends()
+        for name in order {
+            guard let node = files[name]?.node else { continue }
+            var validator = SchemaValidator(chain: chainFiles(chain(of: name).names))
+            validator.validate(node, EnvironmentSchema.spec, path: "")
+            if validator.diagnostics.contains(where: { $0.code == "environment.wrong-type" }) {
+                faulty.insert(name)
+            }
+            diagnostics += validator.diagnostics
+        }
+        var environments: [Environment] = []
+        for name in order {
+            let (names, complete) = chain(of: name)
+            let layers = names.compactMap { layer in
+                files[layer]?.node.map { EnvironmentLayer(name: layer, file: files[layer]!.display, node: $0) }
+            }
+            guard complete, layers.count == names.count else { continue }
+            let environment = Self.build(name: name, layers: layers)
+            if faulty.isDisjoint(with: names), !environment.isAbstract {
+                checkConcrete(environment)
+            }
+            environments.append(environment)
+        }
+        guard diagnostics.isEmpty else {
+            let sorted = diagnostics.enumerated().sorted { a, b in
+                let l = a.element.location, r = b.element.location
+                let left = (l?.file ?? "", l?.line ?? 0, l?.column ?? 0), right = (r?.file ?? "", r?.line ?? 0, r?.column ?? 0)
+                return left != right ? left < right : a.offset < b.offset
+            }
+            throw DiagnosticList(sorted.map(\.element))
+        }
+        return environments
+    }
+
+    /// Missing parents (with a did-you-mean) and cycles, each cycle reported once.
+    mutating func checkExtends() {
+        var reportedCycles: Set<[String]> = []
+        for name in order {
+            guard let file = files[name], let parent = file.parent, let mark = file.node?["extends"]?.mark else { continue }
+            guard files[parent] != nil else {
+                var message = "environment '\(name)' extends '\(parent)', which does not exist"
+                if let suggestion = closestMatch(to: parent, in: order.filter { $0 != name }) {
+                    message += "; did you mean '\(suggestion)'?"
+                }
+                fail(name, Diagnostic(code: "environment.missing-parent", message: message,
+                                      location: mark.location, chain: [file.display]))
+                continue
+            }
+            // Follow the parents; a cycle is reported by its smallest member, at its `extends`.
+            var seen = [name]
+            var current: String? = parent
+            while let next = current, let nextFile = files[next], !seen.contains(next) {
+                seen.append(next)
+                current = nextFile.parent
+            }
+            guard let last = current, let start = seen.firstIndex(of: last) else { continue }
+            let members = Array(seen[start...])
+            guard members.min() == name, reportedCycles.insert(members.sorted()).inserted else { continue }
+            for member in members { faulty.insert(member) }
+            diagnostics.append(Diagnostic(
+                code: "environment.extends-cycle",
+                message: "extends cycle: \(chainFiles(members + [name]).joined(separator: " -> "))",
+                location: mark.location, chain: chainFiles(members)))
+        }
+    }
+
+    /// A concrete environment needs a destination: a cluster with exactly one of
+    /// `server` and `argocdName`.
+    mutating func checkConcrete(_ environment: Environment) {
+        let cluster = environment.spec["cluster"]
+        let server = cluster?["server"], argocdName = cluster?["argocdName"]
+        let problem: (code: String, message: String, mark: Mark)?
+        switch (cluster, server, argocdName) {
+        case (nil, _, _):
+            problem = ("environment.missing-cluster", "concrete environment '\(environment.name)' has no cluster; set cluster.server or cluster.argocdName, or mark it abstract: true",
+                       Mark(file: environment.file, line: 1, column: 1))
+        case (let cluster?, nil, nil):
+            problem = ("environment.cluster-destination", "cluster of concrete environment '\(environment.name)' has neither server nor argocdName; set exactly one", cluster.mark)
+        case (_, let server?, let argocdName?):
+            let other = argocdName.mark.location.map { " (\($0))" } ?? ""
+            problem = ("environment.cluster-destination", "cluster of concrete environment '\(environment.name)' sets both server and argocdName\(other); set exactly one, null deletes an inherited one", server.mark)
+        default:
+            problem = nil
+        }
+        if let (code, message, mark) = problem {
+            diagnostics.append(Diagnostic(code: code, message: message,
+                                          location: mark.location, chain: environment.chainFiles))
+        }
+    }
+
+    /// Merges the layers (root first) into one environment.
+    static func build(name: String, layers: [EnvironmentLayer]) -> Environment {
+        var spec = Node(.mapping([]), mark: layers[0].node.mark)
+        var patches: [Node] = []
+        for layer in layers {
+            var body = layer.node
+            body["extends"] = nil
+            body["abstract"] = nil
+            if let own = body["patches"] {
+                // `patches: null` drops the inherited patches, as null deletes any key.
+                patches = own.isNull ? [] : patches + (own.items ?? [])
+                body["patches"] = nil
+            }
+            spec = SpecMerge.merged(spec, body, path: []) ?? spec
+        }
+        let own = layers[layers.count - 1]
+        let abstract = own.node["abstract"].map { $0.type == .bool && ScalarType.canonical($0.text ?? "", as: .bool) == "true" } ?? false
+        var environment = Environment(
+            name: name, file: own.file, chain: layers.map(\.name), chainFiles: layers.map(\.file),
+            isAbstract: abstract, spec: spec, patches: patches)
+        environment.layers = layers
+        return environment
+    }
+}

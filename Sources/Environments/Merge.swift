@@ -1,0 +1,35 @@
+import YAML
+
+/// Child-over-parent merge of environment specs.
+enum SpecMerge {
+    /// `overlay` (the child's value) over `base` (what the parents resolved to) at `path`:
+    /// mappings deep-merge, scalars and lists replace, `null` deletes (nil result), and a
+    /// component's `patches` accumulate. Every resolved node keeps the mark of the layer
+    /// that set it; a merged mapping takes the child's mark, the last layer that touched it.
+    static func merged(_ base: Node?, _ overlay: Node, path: [String]) -> Node? {
+        if overlay.isNull { return nil }
+        if let overlayEntries = overlay.entries {
+            var entries = base?.entries ?? []
+            for entry in overlayEntries {
+                let index = entries.firstIndex { $0.name == entry.name }
+                let value = merged(index.map { entries[$0].value }, entry.value, path: path + [entry.name])
+                switch (index, value) {
+                case (let index?, let value?): entries[index] = MappingEntry(key: entry.key, value: value)
+                case (nil, let value?): entries.append(MappingEntry(key: entry.key, value: value))
+                case (let index?, nil): entries.remove(at: index)
+                case (nil, nil): break
+                }
+            }
+            return Node(.mapping(entries), mark: overlay.mark)
+        }
+        if isAccumulated(path), let inherited = base?.items, let added = overlay.items {
+            return Node(.sequence(inherited + added), mark: overlay.mark)
+        }
+        return overlay
+    }
+
+    /// `components.<name>.patches`; the top-level `patches` are kept apart from the spec.
+    static func isAccumulated(_ path: [String]) -> Bool {
+        path.count == 3 && path[0] == "components" && path[2] == "patches"
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import YAML
+
+/// One node of the environment spec's schema.
+///
+/// The schema is declared once, as data (`EnvironmentSchema.spec`); the loader validates
+/// files against it and `EnvironmentSchema.jsonSchemaText()` publishes it, so the published
+/// JSON Schema cannot disagree with what the loader accepts.
+public struct SchemaNode: Sendable {
+    public indirect enum Kind: Sendable {
+        case string
+        case bool
+        case integer
+        /// Fixed fields; any other key is an error. `exactlyOne` names fields of which
+        /// exactly one must be set (empty when there is no such rule).
+        case object([SchemaField], exactlyOne: [String])
+        /// Any keys (checked against `keys` when given), every value of one schema.
+        case map(keys: ValuePattern?, values: SchemaNode)
+        case list(SchemaNode)
+        /// Data the spec passes through unchecked (a mapping or a list).
+        case freeFormMapping
+        case freeFormList
+    }
+
+    public var kind: Kind
+    public var description: String
+    /// The only values a string may take, when not empty.
+    public var allowed: [String]
+    public var defaultValue: SchemaDefault?
+    public var pattern: ValuePattern?
+
+    public init(
+        _ kind: Kind, description: String, allowed: [String] = [],
+        defaultValue: SchemaDefault? = nil, pattern: ValuePattern? = nil
+    ) {
+        self.kind = kind
+        self.description = description
+        self.allowed = allowed
+        self.defaultValue = defaultValue
+        self.pattern = pattern
+    }
+
+    /// A short word for messages: what a value of this schema must be.
+    var expectation: String {
+        switch kind {
+        case .string: return "a string"
+        case .bool: return "a bool"
+        case .integer: return "an int"
+        case .object, .map, .freeFormMapping: return "a mapping"
+        case .list, .freeFormList: return "a sequence"
+        }
+    }
+}
+
+public struct SchemaField: Sendable {
+    public var name: String
+    public var schema: SchemaNode
+
+    public init(_ name: String, _ schema: SchemaNode) {
+        self.name = name
+        self.schema = schema
+    }
+}
+
+public enum SchemaDefault: Sendable, Equatable {
+    case string(String)
+    case bool(Bool)
+    case integer(Int)
+
+    public var node: Node {
+        switch self {
+        case .string(let value): return .string(value)
+        case .bool(let value): return .scalar(value ? "true" : "false")
+        case .integer(let value): return .scalar(String(value))
+        }
+    }
+}
+
+/// A regular expression a string must match (written in the common subset of ICU and
+/// ECMA-262, so that the loader and JSON Schema validators agree), with the diagnostic
+/// code and the words used when it does not.
+public struct ValuePattern: Sendable {
+    public var regex: String
+    public var code: String
+    /// Completes "'value' is not ...", e.g. "an image pinned by digest (name@sha256:<64 hex digits>)".
+    public var expectation: String
+
+    public init(regex: String, code: String, expectation: String) {
+        self.regex = regex
+        self.code = code
+        self.expectation = expectation
+    }
+
+    public func matches(_ text: String) -> Bool {
+        text.range(of: regex, options: .regularExpression) != nil
+    }
+}

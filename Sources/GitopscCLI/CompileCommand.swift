@@ -1,0 +1,45 @@
+import ArgumentParser
+import Compiler
+import Diagnostics
+import Foundation
+
+struct CompileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compile",
+        abstract: "Compile environment specs and templates into the rendered tree Argo CD reads.",
+        discussion: """
+            Reads environments/ and templates/ (and gitopsc.yaml) below --root and writes \
+            <output>/<folder>/<environment>/... plus <folder>/.gitopsc/manifest.json. Only paths \
+            gitopsc owns are replaced or deleted; nothing is written when any environment fails.
+            Exit status: 0 compiled, 2 input error.
+            """
+    )
+
+    @Argument(help: "Environments to compile (default: every concrete environment).")
+    var environments: [String] = []
+
+    @Option(name: .customLong("root"), help: "The source folder holding environments/, templates/ and gitopsc.yaml.")
+    var root: String = "."
+
+    @Option(name: .customLong("output-dir"), help: "Where to write the rendered tree (default: 'output' of gitopsc.yaml, else out).")
+    var outputDirectory: String?
+
+    @OptionGroup var diagnostics: DiagnosticOptions
+
+    func run() throws {
+        let root = URL(fileURLWithPath: self.root).standardizedFileURL.path
+        do {
+            let compiler = try Compiler(root: root)
+            let tree = try compiler.compile(environments)
+            let output = outputDirectory ?? (root + "/" + compiler.settings.output)
+            let summary = try OutputWriter.write(tree, to: output)
+            print("compiled \(tree.environments.count) environments: \(summary.written) files written, \(summary.unchanged) unchanged, \(summary.deleted) deleted")
+        } catch let list as DiagnosticList {
+            diagnostics.print(list.diagnostics)
+            throw ExitStatus.inputError
+        } catch let diagnostic as Diagnostic {
+            diagnostics.print([diagnostic])
+            throw ExitStatus.inputError
+        }
+    }
+}

@@ -1,0 +1,87 @@
+/// Kubernetes-safe names and label values derived from environment and component names.
+///
+/// Environment names are paths (`production/east-1`), so they need mapping before they can
+/// name an object or label it. Both mappings are deterministic; text too long for its field is
+/// cut and suffixed with a hash of the whole text, so that two long names stay distinct.
+public enum KubernetesNames {
+    /// A DNS-1123 name: lowercased, every character other than `a-z` and `0-9` becomes `-`
+    /// (so `production/east-1` gives `production-east-1`), no `-` at either end, at most
+    /// `limit` characters (253 for most objects, 63 where the name is also a DNS label).
+    public static func name(_ text: String, limit: Int = 253) -> String {
+        let mapped = String(text.lowercased().map { isLowerAlphanumeric($0) ? $0 : "-" })
+        return fitted(mapped, original: text, limit: limit, separator: "-")
+    }
+
+    /// A label value: `/` becomes `.` (so `production/east-1` gives `production.east-1`),
+    /// any other character outside `A-Za-z0-9._-` becomes `-`, alphanumeric at both ends,
+    /// at most 63 characters.
+    public static func labelValue(_ text: String) -> String {
+        let mapped = String(text.map { character -> Character in
+            if character == "/" { return "." }
+            return isAlphanumeric(character) || character == "." || character == "_" || character == "-" ? character : "-"
+        })
+        return fitted(mapped, original: text, limit: 63, separator: "-")
+    }
+
+    /// Whether `text` is a valid label value as the API server checks it.
+    public static func isValidLabelValue(_ text: String) -> Bool {
+        text.isEmpty || (text.count <= 63 && isLabelSegment(text))
+    }
+
+    /// Whether `text` is a valid label or annotation key: an optional DNS-subdomain prefix and
+    /// `/`, then a name of at most 63 characters.
+    public static func isValidLabelKey(_ text: String) -> Bool {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard let name = parts.last, parts.count <= 2, !name.isEmpty, name.count <= 63,
+              isLabelSegment(Substring(name)) else { return false }
+        guard parts.count == 2 else { return true }
+        let prefix = parts[0]
+        return !prefix.isEmpty && prefix.count <= 253 && prefix.split(separator: ".", omittingEmptySubsequences: false).allSatisfy {
+            !$0.isEmpty && $0.count <= 63 && $0.allSatisfy { isLowerAlphanumeric($0) || $0 == "-" }
+                && isLowerAlphanumeric($0.first!) && isLowerAlphanumeric($0.last!)
+        }
+    }
+
+    private static func isLabelSegment<S: StringProtocol>(_ text: S) -> Bool {
+        guard let first = text.first, let last = text.last, isAlphanumeric(first), isAlphanumeric(last) else { return false }
+        return text.allSatisfy { isAlphanumeric($0) || $0 == "." || $0 == "_" || $0 == "-" }
+    }
+
+    /// Trims non-alphanumerics from both ends; over `limit`, keeps a prefix and appends a hash
+    /// of the original text. An empty result (nothing usable in the text) is the hash alone.
+    private static func fitted(_ mapped: String, original: String, limit: Int, separator: Character) -> String {
+        let trimmed = trimmedToAlphanumerics(Substring(mapped))
+        if !trimmed.isEmpty && trimmed.count <= limit { return String(trimmed) }
+        let hash = fnv1a(original)
+        let head = trimmedToAlphanumerics(trimmed.prefix(limit - hash.count - 1))
+        return head.isEmpty ? hash : "\(head)\(separator)\(hash)"
+    }
+
+    private static func trimmedToAlphanumerics(_ text: Substring) -> Substring {
+        guard let start = text.firstIndex(where: isAlphanumeric), let end = text.lastIndex(where: isAlphanumeric) else {
+            return ""
+        }
+        return text[start...end]
+    }
+
+    /// 32-bit FNV-1a as 8 hex digits: stable across runs and platforms, unlike `Hasher`.
+    private static func fnv1a(_ text: String) -> String {
+        var hash: UInt32 = 0x811c_9dc5
+        for byte in text.utf8 {
+            hash = (hash ^ UInt32(byte)) &* 0x0100_0193
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 8 - hex.count) + hex
+    }
+
+    // ASCII only: a range of Characters would also admit combined forms such as `á`.
+    private static func isLowerAlphanumeric(_ character: Character) -> Bool {
+        guard let byte = character.asciiValue else { return false }
+        return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
+    private static func isAlphanumeric(_ character: Character) -> Bool {
+        guard let byte = character.asciiValue else { return false }
+        return isLowerAlphanumeric(character) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+    }
+}
