@@ -44,6 +44,10 @@ let package = Package(
         .testTarget(name: "GitopscCLITests", dependencies: ["gitopsc"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "YAML", "Diagnostics"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "YAML", "Diagnostics"]),
-        .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Environments", "Manifests", "Kustomize", "YAML", "Diagnostics"]),
+        .testTarget(
+            name: "CompilerTests",
+            dependencies: ["Compiler", "Environments", "Manifests", "Kustomize", "YAML", "Diagnostics"],
+            exclude: ["Golden"]
+        ),
     ]
 )

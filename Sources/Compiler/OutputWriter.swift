@@ -9,6 +9,12 @@ public enum OutputWriter {
         public var written = 0
         public var unchanged = 0
         public var deleted = 0
+
+        public init(written: Int = 0, unchanged: Int = 0, deleted: Int = 0) {
+            self.written = written
+            self.unchanged = unchanged
+            self.deleted = deleted
+        }
     }
 
     public static func write(_ tree: RenderedTree, to output: String) throws(Diagnostic) -> Summary {

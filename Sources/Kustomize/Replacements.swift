@@ -154,21 +154,9 @@ struct IdSelector: CustomStringConvertible {
 /// kustomize's dotted field paths: `spec.template.spec.containers.[name=app].image`,
 /// with `[key=value]` list element matches, numeric indices and `*` wildcards.
 enum FieldPath {
-    /// Splits on dots outside brackets.
+    /// Splits on dots outside brackets, dropping empty steps.
     static func split(_ path: String) -> [String] {
-        var steps: [String] = []
-        var current = ""
-        var depth = 0
-        for character in path {
-            switch character {
-            case "[": depth += 1; current.append(character)
-            case "]": depth -= 1; current.append(character)
-            case "." where depth == 0: steps.append(current); current = ""
-            default: current.append(character)
-            }
-        }
-        steps.append(current)
-        return steps.filter { !$0.isEmpty }
+        splitOutsideBrackets(path, on: ".", open: "[", close: "]").filter { !$0.isEmpty }
     }
 
     static func lookup(_ node: Node, _ steps: [String]) -> Node? {

@@ -80,7 +80,7 @@ struct LabelSelector: Sendable {
         guard let text = node.text else {
             throw Diagnostic.error("kustomize.invalid", "a selector must be a string", at: node.mark.location)
         }
-        for term in LabelSelector.splitTerms(text) {
+        for term in splitOutsideBrackets(text, on: ",", open: "(", close: ")") {
             let term = term.trimmingCharacters(in: .whitespaces)
             if term.isEmpty { continue }
             if let range = term.range(of: " notin ") {
@@ -97,23 +97,6 @@ struct LabelSelector: Sendable {
                 requirements.append(.exists(term))
             }
         }
-    }
-
-    /// Splits on commas outside parentheses.
-    private static func splitTerms(_ text: String) -> [String] {
-        var terms: [String] = []
-        var current = ""
-        var depth = 0
-        for character in text {
-            switch character {
-            case "(": depth += 1; current.append(character)
-            case ")": depth -= 1; current.append(character)
-            case "," where depth == 0: terms.append(current); current = ""
-            default: current.append(character)
-            }
-        }
-        terms.append(current)
-        return terms
     }
 
     private static func values(_ text: Substring) -> Set<String> {

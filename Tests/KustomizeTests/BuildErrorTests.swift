@@ -3,30 +3,6 @@ import Foundation
 import Kustomize
 import Testing
 
-/// A temporary folder of files, removed when the test ends.
-final class TemporaryTree {
-    let root: URL
-    let files: [String: String]
-
-    init(_ files: [String: String]) throws {
-        self.files = files
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-test-\(UUID().uuidString)")
-        for (path, text) in files {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
-    }
-
-    func path(_ relative: String = "") -> String {
-        relative.isEmpty ? root.path : root.appendingPathComponent(relative).path
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: root)
-    }
-}
-
 let configMap = """
     apiVersion: v1
     kind: ConfigMap

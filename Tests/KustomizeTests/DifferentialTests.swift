@@ -2,38 +2,6 @@ import Foundation
 import Kustomize
 import Testing
 
-/// `kubectl` on PATH, the oracle for the kustomize engine.
-let kubectlPath: String? = {
-    let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/kubectl" }
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-}()
-
-/// The output of `kubectl kustomize`, or nil when it fails.
-func kubectlKustomize(_ folder: String) throws -> String? {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: kubectlPath!)
-    process.arguments = ["kustomize", folder]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
-}
-
-/// A small deterministic generator (SplitMix64), so a failing overlay can be reproduced.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random overlays over a Deployment, a Service, a ConfigMap and a custom resource, with
 /// strategic-merge and JSON 6902 patches, built by gitopsc and by `kubectl kustomize`.
 enum OverlayGenerator {
@@ -158,18 +126,20 @@ enum OverlayGenerator {
 }
 
 @Suite struct DifferentialTests {
-    @Test(.enabled(if: kubectlPath != nil, "kubectl is not on PATH: skipping the differential test against kubectl kustomize"))
+    @Test(.enabled(if: Kubectl.path != nil, Kubectl.skipMessage))
     func randomOverlaysMatchKubectl() throws {
         var random = SeededRandom(state: 20261121)
         var mismatches: [String] = []
         for round in 0..<40 {
-            let tree = try TemporaryTree(OverlayGenerator.overlay(&random))
-            let expected = try kubectlKustomize(tree.path("overlay"))
+            let files = OverlayGenerator.overlay(&random)
+            let tree = try TemporaryTree(files)
+            let kubectl = try Kubectl.kustomize(tree.path("overlay"))
+            let expected = kubectl.status == 0 ? kubectl.output : nil
             // Some random combinations are invalid (a JSON patch on a removed element);
             // then both must fail.
             let actual = try? KustomizeBuilder().buildYAML(tree.path("overlay"))
             if expected != actual {
-                mismatches.append("round \(round):\n\(tree.files["overlay/kustomization.yaml"] ?? "")")
+                mismatches.append("round \(round):\n\(files["overlay/kustomization.yaml"] ?? "")")
             }
         }
         #expect(mismatches.isEmpty, "\(mismatches.count) overlays differ from kubectl kustomize, first:\n\(mismatches.first ?? "")")

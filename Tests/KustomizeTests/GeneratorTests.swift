@@ -4,50 +4,12 @@ import Testing
 import YAML
 @testable import Kustomize
 
-/// `kubectl kustomize` on this machine (kustomize v5.5.0) as the oracle for the generator
-/// and JSON patch tests; shared by both suites.
+/// How the generator and JSON patch tests read `kubectl kustomize`; shared by both suites.
 enum GeneratorPatchOracle {
-    static let kubectl: String? = {
-        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let candidate = "\(folder)/kubectl"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }()
-
-    static let skipMessage: Comment = "kubectl is not on PATH: skipping the comparison with kubectl kustomize"
-
-    /// A fresh folder holding `files` (path -> bytes), removed by the caller with `remove`.
-    static func folder(_ files: [String: [UInt8]]) throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-gen-\(UUID().uuidString)")
-        for (path, bytes) in files {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(bytes).write(to: url)
-        }
-        return root
-    }
-
-    static func folder(texts: [String: String]) throws -> URL {
-        try folder(texts.mapValues { Array($0.utf8) })
-    }
-
-    /// Runs `kubectl kustomize` on a folder: its output, or its error message.
-    static func kustomize(_ folder: URL) throws -> (output: String, error: String?) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: kubectl!)
-        process.arguments = ["kustomize", folder.path]
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errorOutput = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            return ("", goErrorMessage(String(decoding: errorOutput, as: UTF8.self)))
-        }
-        return (String(decoding: output, as: UTF8.self), nil)
+    /// Runs `kubectl kustomize` on a tree: its output, or its error message.
+    static func kustomize(_ tree: TemporaryTree) throws -> (output: String, error: String?) {
+        let result = try Kubectl.kustomize(tree.path())
+        return result.status == 0 ? (result.output, nil) : ("", goErrorMessage(result.error))
     }
 
     /// The `err="..."` of kubectl's log line, unquoted.
@@ -128,8 +90,8 @@ private func withHashSuffix(_ resources: [Resource]) -> [Resource] {
 }
 
 /// Every generated object equals kubectl's, byte for byte once emitted, and kubectl made no other.
-private func expectSameAsKubectl(_ resources: [Resource], _ folder: URL, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
-    let (output, error) = try GeneratorPatchOracle.kustomize(folder)
+private func expectSameAsKubectl(_ resources: [Resource], _ tree: TemporaryTree, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+    let (output, error) = try GeneratorPatchOracle.kustomize(tree)
     #expect(error == nil, "kubectl failed: \(error ?? "")", sourceLocation: sourceLocation)
     let expected = try GeneratorPatchOracle.documents(output)
     #expect(expected.count == resources.count, "kubectl made \(expected.keys.sorted())", sourceLocation: sourceLocation)
@@ -143,11 +105,11 @@ private func expectSameAsKubectl(_ resources: [Resource], _ folder: URL, sourceL
 }
 
 @Suite struct GeneratorKubectlTests {
-    @Test(.enabled(if: GeneratorPatchOracle.kubectl != nil, GeneratorPatchOracle.skipMessage))
+    @Test(.enabled(if: Kubectl.path != nil, Kubectl.skipMessage))
     func literalsFilesAndEnvs() throws {
         var bigBinary = (0...255).map { UInt8($0) }
         bigBinary += bigBinary
-        let folder = try GeneratorPatchOracle.folder([
+        let tree = try TemporaryTree([
             "kustomization.yaml": Array("""
             configMapGenerator:
             - name: empty
@@ -189,15 +151,14 @@ private func expectSameAsKubectl(_ resources: [Resource], _ folder: URL, sourceL
             "second.env": Array("D='quotes kept'\nE=\"also kept\"\n\u{FEFF}F=bom on a later line\n".utf8),
             "third.env": Array("G=last".utf8),
         ])
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let resources = withHashSuffix(try generate(folder))
+        let resources = withHashSuffix(try generate(tree.root))
         #expect(resources.count == 5)
-        try expectSameAsKubectl(resources, folder)
+        try expectSameAsKubectl(resources, tree)
     }
 
-    @Test(.enabled(if: GeneratorPatchOracle.kubectl != nil, GeneratorPatchOracle.skipMessage))
+    @Test(.enabled(if: Kubectl.path != nil, Kubectl.skipMessage))
     func secretsAndOptions() throws {
-        let folder = try GeneratorPatchOracle.folder(texts: [
+        let tree = try TemporaryTree([
             "kustomization.yaml": """
             generatorOptions:
               labels: {team: platform, shared: global}
@@ -228,15 +189,14 @@ private func expectSameAsKubectl(_ resources: [Resource], _ folder: URL, sourceL
             "tls.key": "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n",
             "secret.env": "TOKEN=abc\nURL=https://example.com/?a=1&b=2\n",
         ])
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let resources = withHashSuffix(try generate(folder))
+        let resources = withHashSuffix(try generate(tree.root))
         #expect(resources.map(\.needsHashSuffix) == [true, false, true, true, true, false])
-        try expectSameAsKubectl(resources, folder)
+        try expectSameAsKubectl(resources, tree)
     }
 
-    @Test(.enabled(if: GeneratorPatchOracle.kubectl != nil, GeneratorPatchOracle.skipMessage))
+    @Test(.enabled(if: Kubectl.path != nil, Kubectl.skipMessage))
     func globalOptionsDisableTheHash() throws {
-        let folder = try GeneratorPatchOracle.folder(texts: [
+        let tree = try TemporaryTree([
             "kustomization.yaml": """
             generatorOptions:
               disableNameSuffixHash: true
@@ -251,17 +211,16 @@ private func expectSameAsKubectl(_ resources: [Resource], _ folder: URL, sourceL
               type: Custom
             """,
         ])
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let resources = withHashSuffix(try generate(folder))
+        let resources = withHashSuffix(try generate(tree.root))
         #expect(resources.allSatisfy { !$0.needsHashSuffix })
-        try expectSameAsKubectl(resources, folder)
+        try expectSameAsKubectl(resources, tree)
     }
 
     /// `behavior: merge` and `replace` against a base: data and metadata merged, the base's
     /// name kept, and the hash only when both sides want it.
-    @Test(.enabled(if: GeneratorPatchOracle.kubectl != nil, GeneratorPatchOracle.skipMessage))
+    @Test(.enabled(if: Kubectl.path != nil, Kubectl.skipMessage))
     func mergeAndReplace() throws {
-        let folder = try GeneratorPatchOracle.folder(texts: [
+        let tree = try TemporaryTree([
             "base/kustomization.yaml": """
             resources: [plain.yaml]
             configMapGenerator:
@@ -327,13 +286,12 @@ private func expectSameAsKubectl(_ resources: [Resource], _ folder: URL, sourceL
             """,
             "bin.dat": "text, not binary",
         ])
-        defer { try? FileManager.default.removeItem(at: folder) }
         let plain = Resource(node: try YAMLParser.parseDocument(
-            String(contentsOf: folder.appendingPathComponent("base/plain.yaml"), encoding: .utf8), file: "plain.yaml"))
-        let base = try generate(folder.appendingPathComponent("base"), existing: [plain])
-        let resources = withHashSuffix(try generate(folder, existing: base))
+            String(contentsOf: tree.root.appendingPathComponent("base/plain.yaml"), encoding: .utf8), file: "plain.yaml"))
+        let base = try generate(tree.root.appendingPathComponent("base"), existing: [plain])
+        let resources = withHashSuffix(try generate(tree.root, existing: base))
         #expect(resources.map(\.needsHashSuffix) == [false, true, false, true, false, true])
-        try expectSameAsKubectl(resources, folder)
+        try expectSameAsKubectl(resources, tree)
     }
 }
 

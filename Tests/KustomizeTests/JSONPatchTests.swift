@@ -66,13 +66,12 @@ private func patched(_ resource: String, _ patch: String) throws(Diagnostic) -> 
 /// kubectl's result of the same patch on the same resource: its output or its error.
 private func kubectlPatched(_ resource: String, _ patch: String) throws -> (output: String, error: String?) {
     let kind = try YAMLParser.parseDocument(resource, file: "resource.yaml")["kind"]?.text ?? ""
-    let folder = try GeneratorPatchOracle.folder(texts: [
+    let tree = try TemporaryTree([
         "resource.yaml": resource,
         "patch.yaml": patch,
         "kustomization.yaml": "resources: [resource.yaml]\npatches:\n- path: patch.yaml\n  target: {kind: \(kind)}\n",
     ])
-    defer { try? FileManager.default.removeItem(at: folder) }
-    return try GeneratorPatchOracle.kustomize(folder)
+    return try GeneratorPatchOracle.kustomize(tree)
 }
 
 @Suite struct JSONPatchKubectlTests {
@@ -154,7 +153,7 @@ private func kubectlPatched(_ resource: String, _ patch: String) throws -> (outp
         """),
     ]
 
-    @Test(.enabled(if: GeneratorPatchOracle.kubectl != nil, GeneratorPatchOracle.skipMessage), arguments: successes.indices)
+    @Test(.enabled(if: Kubectl.path != nil, Kubectl.skipMessage), arguments: successes.indices)
     func sameOutputAsKubectl(_ index: Int) throws {
         let (name, resource, patch) = Self.successes[index]
         let expected = try kubectlPatched(resource, patch)
@@ -190,7 +189,7 @@ private func kubectlPatched(_ resource: String, _ patch: String) throws -> (outp
         ("- {op: add, path: /spec/replicas/x, value: 1}", 1),
     ]
 
-    @Test(.enabled(if: GeneratorPatchOracle.kubectl != nil, GeneratorPatchOracle.skipMessage), arguments: failures.indices)
+    @Test(.enabled(if: Kubectl.path != nil, Kubectl.skipMessage), arguments: failures.indices)
     func sameErrorAsKubectl(_ index: Int) throws {
         let (patch, line) = Self.failures[index]
         let expected = try kubectlPatched(deployment, patch)

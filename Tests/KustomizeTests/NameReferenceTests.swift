@@ -478,49 +478,31 @@ private let kitchenSink: String = {
     return documents.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" }.joined(separator: "---\n")
 }()
 
-@Suite(.enabled(if: TransformerOracle.kubectl != nil, TransformerOracle.skipMessage))
+@Suite(.enabled(if: Kubectl.path != nil, Kubectl.skipMessage))
 struct NameReferenceKubectlTests {
     @Test func everyKnownReferenceField() throws {
-        try TransformerOracle.expectSame([
-            "kustomization.yaml": "resources: [r.yaml]\nnamePrefix: p-\n",
-            "r.yaml": kitchenSink,
-        ])
-        try TransformerOracle.expectSame([
-            "kustomization.yaml": "resources: [r.yaml]\nnamespace: moved\nnameSuffix: -s\n",
-            "r.yaml": kitchenSink,
-        ])
+        try TransformerOracle.expectSame("namePrefix: p-\n", over: kitchenSink)
+        try TransformerOracle.expectSame("namespace: moved\nnameSuffix: -s\n", over: kitchenSink)
     }
 
     @Test func deploymentReferencesFollowAPrefix() throws {
-        let output = try TransformerOracle.expectSame([
-            "kustomization.yaml": "resources: [r.yaml]\nnamePrefix: team-\n",
-            "r.yaml": application,
-        ])
+        let output = try TransformerOracle.expectSame("namePrefix: team-\n", over: application)
         #expect(output.contains("claimName: team-data"))
         #expect(output.contains("name: not-in-build"))
     }
 
     @Test func deploymentReferencesFollowPrefixSuffixAndNamespace() throws {
-        try TransformerOracle.expectSame([
-            "kustomization.yaml": "resources: [r.yaml]\nnamespace: apps\nnamePrefix: team-\nnameSuffix: -v2\n",
-            "r.yaml": application,
-        ])
+        try TransformerOracle.expectSame("namespace: apps\nnamePrefix: team-\nnameSuffix: -v2\n", over: application)
     }
 
     @Test func bindingsFollowRolesAndServiceAccounts() throws {
-        let output = try TransformerOracle.expectSame([
-            "kustomization.yaml": "resources: [r.yaml]\nnamespace: tools\nnamePrefix: p-\n",
-            "r.yaml": rbac,
-        ])
+        let output = try TransformerOracle.expectSame("namespace: tools\nnamePrefix: p-\n", over: rbac)
         // kustomize renames any subject named like a renamed ServiceAccount, whatever its kind.
         #expect(output.contains("kind: User\n  name: p-runner"))
     }
 
     @Test func bindingsWithoutNamespaceChange() throws {
-        try TransformerOracle.expectSame([
-            "kustomization.yaml": "resources: [r.yaml]\nnameSuffix: -x\n",
-            "r.yaml": rbac,
-        ])
+        try TransformerOracle.expectSame("nameSuffix: -x\n", over: rbac)
     }
 
     @Test func servicesAndWebhooks() throws {

@@ -41,6 +41,14 @@ private func deployment(_ podSpec: String, metadata: String = "") -> String {
         .joined(separator: "\n") + "\n"
 }
 
+/// `expectMerge` of Deployments that differ only in their pod specs.
+private func expectPodSpecMerge(
+    _ target: String, _ patch: String, gives expected: String,
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
+) throws {
+    try expectMerge(deployment(target), deployment(patch), gives: deployment(expected), sourceLocation: sourceLocation)
+}
+
 // MARK: Rules
 
 @Suite struct StrategicMergeTests {
@@ -69,33 +77,33 @@ private func deployment(_ podSpec: String, metadata: String = "") -> String {
     }
 
     @Test func containersMergeByNameInPatchOrder() throws {
-        try expectMerge(
-            deployment("containers: [{name: a, image: a}, {name: b, image: b}, {name: c, image: c}]"),
-            deployment("containers: [{name: x, image: x}, {name: c, image: c2}, {name: a, image: a2}]"),
-            gives: deployment("containers: [{name: x, image: x}, {name: c, image: c2}, {name: a, image: a2}, {name: b, image: b}]")
+        try expectPodSpecMerge(
+            "containers: [{name: a, image: a}, {name: b, image: b}, {name: c, image: c}]",
+            "containers: [{name: x, image: x}, {name: c, image: c2}, {name: a, image: a2}]",
+            gives: "containers: [{name: x, image: x}, {name: c, image: c2}, {name: a, image: a2}, {name: b, image: b}]"
         )
     }
 
     @Test func elementDeleteAndDuplicateCollapse() throws {
-        try expectMerge(
-            deployment("containers: [{name: a, env: [{name: A, value: '1'}, {name: B}, {name: A, value: '2'}, {name: C}]}]"),
-            deployment("containers: [{name: a, env: [{name: C, $patch: delete}, {name: Z, $patch: delete}]}]"),
-            gives: deployment("containers: [{name: a, env: [{name: A, value: '2'}, {name: B}]}]")
+        try expectPodSpecMerge(
+            "containers: [{name: a, env: [{name: A, value: '1'}, {name: B}, {name: A, value: '2'}, {name: C}]}]",
+            "containers: [{name: a, env: [{name: C, $patch: delete}, {name: Z, $patch: delete}]}]",
+            gives: "containers: [{name: a, env: [{name: A, value: '2'}, {name: B}]}]"
         )
     }
 
     @Test func deletingEveryElementLeavesAnEmptyList() throws {
-        try expectMerge(
-            deployment("containers: [{name: a, env: [{name: A}]}]"),
-            deployment("containers: [{name: a, env: [{name: A, $patch: delete}]}]"),
-            gives: deployment("containers: [{name: a, env: []}]")
+        try expectPodSpecMerge(
+            "containers: [{name: a, env: [{name: A}]}]",
+            "containers: [{name: a, env: [{name: A, $patch: delete}]}]",
+            gives: "containers: [{name: a, env: []}]"
         )
     }
 
     @Test func containerPortsMatchOnPortAndProtocol() throws {
-        try expectMerge(
-            deployment("containers: [{name: a, ports: [{containerPort: 80}, {containerPort: 53, protocol: UDP}]}]"),
-            deployment("""
+        try expectPodSpecMerge(
+            "containers: [{name: a, ports: [{containerPort: 80}, {containerPort: 53, protocol: UDP}]}]",
+            """
                 containers:
                 - name: a
                   ports:
@@ -103,15 +111,15 @@ private func deployment(_ podSpec: String, metadata: String = "") -> String {
                   - {containerPort: 53, name: dns}
                   - {containerPort: 53, protocol: UDP, name: dnsu}
                   - {containerPort: 8080, protocol: TCP}
-                """),
-            gives: deployment("""
+                """,
+            gives: """
                 containers:
                 - name: a
                   ports:
                   - {containerPort: 8080, protocol: TCP}
                   - {containerPort: 80, name: http}
                   - {containerPort: 53, protocol: UDP, name: dnsu}
-                """)
+                """
         )
     }
 
@@ -133,22 +141,22 @@ private func deployment(_ podSpec: String, metadata: String = "") -> String {
     }
 
     @Test func otherMergeKeys() throws {
-        try expectMerge(
-            deployment("""
+        try expectPodSpecMerge(
+            """
                 hostAliases: [{ip: 1.1.1.1, hostnames: [a]}]
                 imagePullSecrets: [{name: a}]
                 volumes: [{name: v, emptyDir: {}}]
                 topologySpreadConstraints: [{topologyKey: z, whenUnsatisfiable: DoNotSchedule, maxSkew: 1}]
                 containers: [{name: a, volumeMounts: [{mountPath: /a, name: v}]}]
-                """),
-            deployment("""
+                """,
+            """
                 hostAliases: [{ip: 1.1.1.1, hostnames: [b]}]
                 imagePullSecrets: [{name: b}]
                 volumes: [{name: v, configMap: {name: c}}]
                 topologySpreadConstraints: [{topologyKey: z, whenUnsatisfiable: ScheduleAnyway, maxSkew: 2}]
                 containers: [{name: a, volumeMounts: [{mountPath: /a, readOnly: true}, {mountPath: /b, name: w}]}]
-                """),
-            gives: deployment("""
+                """,
+            gives: """
                 hostAliases: [{ip: 1.1.1.1, hostnames: [b]}]
                 imagePullSecrets: [{name: b}, {name: a}]
                 volumes: [{name: v, emptyDir: {}, configMap: {name: c}}]
@@ -156,15 +164,15 @@ private func deployment(_ podSpec: String, metadata: String = "") -> String {
                 - {topologyKey: z, whenUnsatisfiable: ScheduleAnyway, maxSkew: 2}
                 - {topologyKey: z, whenUnsatisfiable: DoNotSchedule, maxSkew: 1}
                 containers: [{name: a, volumeMounts: [{mountPath: /a, name: v, readOnly: true}, {mountPath: /b, name: w}]}]
-                """)
+                """
         )
     }
 
     @Test func listsWithoutMergeKeyAreReplaced() throws {
-        try expectMerge(
-            deployment("tolerations: [{key: a}]\ncontainers: [{name: a, args: [x, y], command: [sh]}]"),
-            deployment("tolerations: [{key: b}]\ncontainers: [{name: a, args: [z]}]"),
-            gives: deployment("tolerations: [{key: b}]\ncontainers: [{name: a, args: [z], command: [sh]}]")
+        try expectPodSpecMerge(
+            "tolerations: [{key: a}]\ncontainers: [{name: a, args: [x, y], command: [sh]}]",
+            "tolerations: [{key: b}]\ncontainers: [{name: a, args: [z]}]",
+            gives: "tolerations: [{key: b}]\ncontainers: [{name: a, args: [z], command: [sh]}]"
         )
     }
 
@@ -207,10 +215,10 @@ private func deployment(_ podSpec: String, metadata: String = "") -> String {
         let patch = deployment("containers: [{name: a, image: a2}]").replacingOccurrences(of: "apps/v1", with: "apps/v1beta2")
         try expectMerge(old, patch, gives: patch)
         // schedulingGates arrived after Kubernetes 1.21, so kyaml's schema replaces the list.
-        try expectMerge(
-            deployment("schedulingGates: [{name: a}]"),
-            deployment("schedulingGates: [{name: b}]"),
-            gives: deployment("schedulingGates: [{name: b}]")
+        try expectPodSpecMerge(
+            "schedulingGates: [{name: a}]",
+            "schedulingGates: [{name: b}]",
+            gives: "schedulingGates: [{name: b}]"
         )
     }
 
@@ -256,10 +264,10 @@ private func deployment(_ podSpec: String, metadata: String = "") -> String {
     }
 
     @Test func listDirectiveWhereTheTargetHasNoListIsCopied() throws {
-        try expectMerge(
-            deployment("containers: [{name: a}]"),
-            deployment("initContainers: [{name: b}, {$patch: replace}]"),
-            gives: deployment("containers: [{name: a}]\ninitContainers: [{$patch: replace}]")
+        try expectPodSpecMerge(
+            "containers: [{name: a}]",
+            "initContainers: [{name: b}, {$patch: replace}]",
+            gives: "containers: [{name: a}]\ninitContainers: [{$patch: replace}]"
         )
     }
 
@@ -326,15 +334,6 @@ private func deployment(_ podSpec: String, metadata: String = "") -> String {
 // MARK: Differential test against kubectl
 
 enum StrategicMergeOracle {
-    static let kubectl: String? = {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        for folder in path.split(separator: ":") {
-            let candidate = "\(folder)/kubectl"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }()
-
     struct Case {
         var name: String
         var target: String
@@ -343,23 +342,14 @@ enum StrategicMergeOracle {
 
     /// `kubectl kustomize` of a folder holding the target and the patch: its output, or nil
     /// when it failed.
-    static func kustomize(_ testCase: Case, in root: URL) throws -> String? {
-        let folder = root.appendingPathComponent(testCase.name)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try testCase.target.write(to: folder.appendingPathComponent("target.yaml"), atomically: true, encoding: .utf8)
-        try testCase.patch.write(to: folder.appendingPathComponent("patch.yaml"), atomically: true, encoding: .utf8)
-        try "resources:\n- target.yaml\npatches:\n- path: patch.yaml\n"
-            .write(to: folder.appendingPathComponent("kustomization.yaml"), atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: kubectl!)
-        process.arguments = ["kustomize", folder.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+    static func kustomize(_ testCase: Case) throws -> String? {
+        let tree = try TemporaryTree([
+            "target.yaml": testCase.target,
+            "patch.yaml": testCase.patch,
+            "kustomization.yaml": "resources:\n- target.yaml\npatches:\n- path: patch.yaml\n",
+        ])
+        let result = try Kubectl.kustomize(tree.path())
+        return result.status == 0 ? result.output : nil
     }
 
     /// The engine's output for a case, or nil when it reports an error.
@@ -499,22 +489,9 @@ enum StrategicMergeOracle {
     ]
 }
 
-/// A small deterministic generator (SplitMix64), so that every run tests the same cases.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Random targets and patches for the four kinds of resource.
 private struct CaseGenerator {
-    var random: SeededGenerator
+    var random: SeededRandom
 
     mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &random) < percent }
 
@@ -744,9 +721,9 @@ private struct CaseGenerator {
 }
 
 @Suite struct StrategicMergeKubectlTests {
-    @Test(.enabled(if: StrategicMergeOracle.kubectl != nil, "kubectl is not on PATH: skipping the comparison with kubectl kustomize"))
+    @Test(.enabled(if: Kubectl.path != nil, Kubectl.skipMessage))
     func matchesKubectlKustomize() throws {
-        var generator = CaseGenerator(random: SeededGenerator(state: 0x5EED_2024))
+        var generator = CaseGenerator(random: SeededRandom(state: 0x5EED_2024))
         var cases = StrategicMergeOracle.fixedCases
         for index in 0..<15 {
             for kind in ["deployment", "service", "configmap", "cr"] {
@@ -760,13 +737,10 @@ private struct CaseGenerator {
                 cases.append(testCase)
             }
         }
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("smp-oracle-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-
         var failures: [String] = []
         var errorsSeen = 0
         for testCase in cases {
-            let expected = try StrategicMergeOracle.kustomize(testCase, in: root)
+            let expected = try StrategicMergeOracle.kustomize(testCase)
             let actual = try StrategicMergeOracle.engine(testCase)
             if expected == nil { errorsSeen += 1 }
             if actual != expected {

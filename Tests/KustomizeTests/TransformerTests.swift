@@ -4,48 +4,11 @@ import Testing
 import YAML
 @testable import Kustomize
 
-/// `kubectl kustomize` on this machine (kustomize v5.5.0) as the oracle for the field-spec
-/// transformers and the name-reference fix-up, with a small build of our own to compare:
-/// `resources` (files and folders), `configurations`, the transformers in kustomize's order,
-/// then name references and the legacy output order.
+/// `kubectl kustomize` as the oracle for the field-spec transformers and the name-reference
+/// fix-up, with a small build of our own to compare: `resources` (files and folders),
+/// `configurations`, the transformers in kustomize's order, then name references and the
+/// legacy output order.
 enum TransformerOracle {
-    static let kubectl: String? = {
-        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let candidate = "\(folder)/kubectl"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }()
-
-    static let skipMessage: Comment = "kubectl is not on PATH: skipping the comparison with kubectl kustomize"
-
-    /// A fresh folder holding `files` (relative path -> text).
-    static func tree(_ files: [String: String]) throws -> URL {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-tx-\(UUID().uuidString)")
-        for (path, text) in files {
-            let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: url)
-        }
-        return root
-    }
-
-    /// kubectl's output, or nil with its error message.
-    static func kustomize(_ folder: URL) throws -> (output: String?, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: kubectl!)
-        process.arguments = ["kustomize", folder.path]
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errorOutput = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let error = String(decoding: errorOutput, as: UTF8.self)
-        return process.terminationStatus == 0 ? (String(decoding: output, as: UTF8.self), error) : (nil, error)
-    }
-
     static func parse(_ url: URL) throws -> [Node] {
         try YAMLParser.parseStream(String(contentsOf: url, encoding: .utf8), file: url.path)
     }
@@ -106,27 +69,30 @@ enum TransformerOracle {
     /// identical. Returns the output for further checks.
     @discardableResult
     static func expectSame(_ files: [String: String], folder: String = ".", sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> String {
-        let root = try tree(files)
-        defer { try? FileManager.default.removeItem(at: root) }
-        let url = root.appendingPathComponent(folder)
-        let (expected, error) = try kustomize(url)
-        guard let expected else {
-            Issue.record("kubectl failed: \(error)", sourceLocation: sourceLocation)
+        let tree = try TemporaryTree(files)
+        let expected = try Kubectl.kustomize(tree.path(folder))
+        guard expected.status == 0 else {
+            Issue.record("kubectl failed: \(expected.error)", sourceLocation: sourceLocation)
             return ""
         }
-        let actual = try build(url)
-        #expect(actual == expected, "gitopsc and kubectl differ", sourceLocation: sourceLocation)
+        let actual = try build(tree.root.appendingPathComponent(folder))
+        #expect(actual == expected.output, "gitopsc and kubectl differ", sourceLocation: sourceLocation)
         return actual
+    }
+
+    /// `expectSame` of a kustomization of `resources: [r.yaml]` then `fields`, over `r.yaml`.
+    @discardableResult
+    static func expectSame(_ fields: String, over resources: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> String {
+        try expectSame(["kustomization.yaml": "resources: [r.yaml]\n" + fields, "r.yaml": resources], sourceLocation: sourceLocation)
     }
 
     /// kubectl refuses the tree, and so does gitopsc, with a diagnostic of `code`.
     static func expectBothFail(_ files: [String: String], code: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
-        let root = try tree(files)
-        defer { try? FileManager.default.removeItem(at: root) }
-        let (expected, _) = try kustomize(root)
-        #expect(expected == nil, "kubectl accepted the tree", sourceLocation: sourceLocation)
+        let tree = try TemporaryTree(files)
+        let expected = try Kubectl.kustomize(tree.path())
+        #expect(expected.status != 0, "kubectl accepted the tree", sourceLocation: sourceLocation)
         do {
-            let output = try build(root)
+            let output = try build(tree.root)
             Issue.record("gitopsc accepted the tree:\n\(output)", sourceLocation: sourceLocation)
         } catch let diagnostic as Diagnostic {
             #expect(diagnostic.code == code, "\(diagnostic)", sourceLocation: sourceLocation)
@@ -259,28 +225,22 @@ spec:
       labels: {}
 """
 
-@Suite(.enabled(if: TransformerOracle.kubectl != nil, TransformerOracle.skipMessage))
+@Suite(.enabled(if: Kubectl.path != nil, Kubectl.skipMessage))
 struct TransformerKubectlTests {
     @Test func commonLabelsReachSelectorsAndTemplates() throws {
-        let output = try TransformerOracle.expectSame([
-            "kustomization.yaml": """
-            resources: [r.yaml]
+        let output = try TransformerOracle.expectSame("""
             commonLabels:
               team: platform
               enabled: "true"
               count: "1"
               answer: "yes"
               empty:
-            """,
-            "r.yaml": workloads,
-        ])
+            """, over: workloads)
         #expect(output.contains("enabled: \"true\""))
     }
 
     @Test func labelsEntriesThenCommonLabels() throws {
-        try TransformerOracle.expectSame([
-            "kustomization.yaml": """
-            resources: [r.yaml]
+        try TransformerOracle.expectSame("""
             labels:
             - pairs:
                 tmpl: "on"
@@ -299,22 +259,16 @@ struct TransformerKubectlTests {
             - pairs: {}
             commonLabels:
               meta: common
-            """,
-            "r.yaml": workloads,
-        ])
+            """, over: workloads)
     }
 
     @Test func commonAnnotationsReachTemplates() throws {
-        try TransformerOracle.expectSame([
-            "kustomization.yaml": """
-            resources: [r.yaml]
+        try TransformerOracle.expectSame("""
             commonAnnotations:
               argocd.argoproj.io/sync-options: SkipDryRunOnMissingResource=true
               number: "42"
               multi: "two\\nlines"
-            """,
-            "r.yaml": workloads,
-        ])
+            """, over: workloads)
     }
 
     @Test func namespaceSkipsClusterScopedAndFixesBindings() throws {
@@ -515,9 +469,7 @@ struct TransformerKubectlTests {
     }
 
     @Test func replicasByCurrentOrPreviousName() throws {
-        try TransformerOracle.expectSame([
-            "kustomization.yaml": """
-            resources: [r.yaml]
+        try TransformerOracle.expectSame("""
             namePrefix: p-
             replicas:
             - name: bare
@@ -526,9 +478,7 @@ struct TransformerKubectlTests {
               count: 0x10
             - name: web
               count: 0
-            """,
-            "r.yaml": workloads,
-        ])
+            """, over: workloads)
     }
 
     @Test func customConfigurations() throws {

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Diagnostics
+import Environments
+import Foundation
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Show the value of a spec field for an environment and every layer that set it.",
+        discussion: """
+            PATH is dotted: operator.channel, tektonConfig.pipeline.enable-api-fields, \
+            components.tekton-results.namespace. Exit status: 0 shown, 2 input error.
+            """
+    )
+
+    @Argument(help: "The environment, e.g. production/east-1.")
+    var environment: String
+
+    @Argument(help: "The dotted spec path.")
+    var path: String
+
+    @Option(name: .customLong("root"), help: "The source folder holding environments/.")
+    var root: String = "."
+
+    @OptionGroup var diagnostics: DiagnosticOptions
+
+    func run() throws {
+        let root = URL(fileURLWithPath: self.root).standardizedFileURL.path
+        do {
+            let environments = try EnvironmentLoader.load(root: root, displayBase: FileManager.default.currentDirectoryPath)
+            print(try Explain.explain(environment, path: path, in: environments))
+        } catch let list as DiagnosticList {
+            diagnostics.print(list.diagnostics)
+            throw ExitStatus.inputError
+        } catch let diagnostic as Diagnostic {
+            diagnostics.print([diagnostic])
+            throw ExitStatus.inputError
+        }
+    }
+}
+
+struct SchemaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
+        abstract: "Print the JSON Schema of environment specs (shipped as schema/environment.schema.json)."
+    )
+
+    func run() {
+        print(EnvironmentSchema.jsonSchemaText(), terminator: "")
+    }
+}

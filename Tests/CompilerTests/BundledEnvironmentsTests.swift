@@ -1,0 +1,70 @@
+import Compiler
+import Foundation
+import Testing
+
+/// The rendered tree of the repository's own environments/ and templates/.
+let goldenFolder = repositoryRoot.appendingPathComponent("Tests/CompilerTests/Golden")
+
+@Suite struct BundledEnvironmentsTests {
+    func compileBundled() throws -> RenderedTree {
+        try Compiler(root: repositoryRoot.path, displayBase: repositoryRoot.path).compile()
+    }
+
+    /// The whole rendered tree equals the committed golden copy, file by file. Regenerate
+    /// with `GITOPSC_UPDATE_GOLDEN=1 swift test --filter BundledEnvironmentsTests` and
+    /// review the diff.
+    @Test func renderedTreeMatchesTheGoldenCopy() throws {
+        let tree = try compileBundled()
+        if ProcessInfo.processInfo.environment["GITOPSC_UPDATE_GOLDEN"] == "1" {
+            try? FileManager.default.removeItem(at: goldenFolder)
+            _ = try OutputWriter.write(tree, to: goldenFolder.path)
+        }
+        let enumerator = FileManager.default.enumerator(atPath: goldenFolder.path)
+        var golden: [String: String] = [:]
+        while let path = enumerator?.nextObject() as? String {
+            let url = goldenFolder.appendingPathComponent(path)
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue {
+                golden[path] = try String(contentsOf: url, encoding: .utf8)
+            }
+        }
+        #expect(Set(golden.keys) == Set(tree.files.keys))
+        for (path, text) in tree.files {
+            #expect(golden[path] == text, "\(path) differs from the golden copy")
+        }
+        #expect(tree.environments.count == 8)
+    }
+
+    @Test func compilingTwiceGivesTheSameBytesAndRewritesNothing() throws {
+        let first = try compileBundled()
+        let second = try compileBundled()
+        #expect(first.files == second.files)
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-rerun-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let initial = try OutputWriter.write(first, to: output.path)
+        #expect(initial.written == first.files.count)
+        let again = try OutputWriter.write(second, to: output.path)
+        #expect(again == OutputWriter.Summary(written: 0, unchanged: first.files.count, deleted: 0))
+    }
+
+    /// Every Argo CD and operator object of the bundled environments passes the real CRD
+    /// schemas (`../shared/crds/validate.py --lint`).
+    @Test(.enabled(if: hasCRDValidator, "../shared/crds is absent: skipping the CRD validation of the rendered tree"))
+    func renderedObjectsAreValidAgainstTheCRDs() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-crd-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        _ = try OutputWriter.write(try compileBundled(), to: output.path)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", crdValidator.path, "--lint", output.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains(" 0 failed"), "\(text)")
+        #expect(!text.contains(" 0 passed"), "no object was validated: \(text)")
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+/// `kubectl` on PATH (kustomize v5.5.0 on this machine), the oracle the engine is compared with.
+enum Kubectl {
+    static let path: String? = {
+        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(folder)/kubectl"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }()
+
+    static let skipMessage: Comment = "kubectl is not on PATH: skipping the comparison with kubectl kustomize"
+
+    /// Runs `kubectl kustomize` on a folder.
+    static func kustomize(_ folder: String) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path!)
+        process.arguments = ["kustomize", folder]
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let error = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+    }
+}
+
+/// A temporary folder of files, removed when the last reference to it goes.
+final class TemporaryTree {
+    let root: URL
+
+    /// `files` maps relative paths to their bytes.
+    init(_ files: [String: [UInt8]]) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-test-\(UUID().uuidString)")
+        for (path, bytes) in files {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(bytes).write(to: url)
+        }
+    }
+
+    /// `files` maps relative paths to their text.
+    convenience init(_ files: [String: String]) throws {
+        try self.init(files.mapValues { Array($0.utf8) })
+    }
+
+    func path(_ relative: String = "") -> String {
+        relative.isEmpty ? root.path : root.appendingPathComponent(relative).path
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: root)
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so that every run makes the same cases and a
+/// failing one can be reproduced.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
