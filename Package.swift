@@ -39,6 +39,7 @@ let package = Package(
         .executableTarget(name: "gitopsc", dependencies: ["GitopscCLI"]),
         .target(name: "Conformance", dependencies: ["Kustomize", "YAML", "Diagnostics"]),
         .executableTarget(name: "conformance", dependencies: ["Conformance", "Kustomize"], path: "Sources/conformance-runner"),
+        .executableTarget(name: "compile-benchmark", dependencies: ["Compiler"], path: "Sources/compile-benchmark"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML", "Conformance", "Diagnostics"]),
         .testTarget(name: "GitopscCLITests", dependencies: ["gitopsc"]),
