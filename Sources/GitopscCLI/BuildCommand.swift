@@ -38,13 +38,8 @@ struct BuildCommand: ParsableCommand {
     func run() throws {
         let builder = KustomizeBuilder()
         guard let outputDirectory else {
-            do {
-                let output = try builder.buildYAML(directories[0])
-                FileHandle.standardOutput.write(Data(output.utf8))
-            } catch {
-                diagnostics.print([error])
-                throw ExitStatus.inputError
-            }
+            let output = try diagnostics.reportingInputErrors { try builder.buildYAML(directories[0]) }
+            FileHandle.standardOutput.write(Data(output.utf8))
             return
         }
         let results = builder.buildAll(directories)

@@ -28,18 +28,12 @@ struct CompileCommand: ParsableCommand {
 
     func run() throws {
         let root = URL(fileURLWithPath: self.root).standardizedFileURL.path
-        do {
+        try diagnostics.reportingInputErrors {
             let compiler = try Compiler(root: root)
             let tree = try compiler.compile(environments)
             let output = outputDirectory ?? (root + "/" + compiler.settings.output)
             let summary = try OutputWriter.write(tree, to: output)
             print("compiled \(tree.environments.count) environments: \(summary.written) files written, \(summary.unchanged) unchanged, \(summary.deleted) deleted")
-        } catch let list as DiagnosticList {
-            diagnostics.print(list.diagnostics)
-            throw ExitStatus.inputError
-        } catch let diagnostic as Diagnostic {
-            diagnostics.print([diagnostic])
-            throw ExitStatus.inputError
         }
     }
 }

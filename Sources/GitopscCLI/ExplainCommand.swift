@@ -26,15 +26,9 @@ struct ExplainCommand: ParsableCommand {
 
     func run() throws {
         let root = URL(fileURLWithPath: self.root).standardizedFileURL.path
-        do {
+        try diagnostics.reportingInputErrors {
             let environments = try EnvironmentLoader.load(root: root, displayBase: FileManager.default.currentDirectoryPath)
             print(try Explain.explain(environment, path: path, in: environments))
-        } catch let list as DiagnosticList {
-            diagnostics.print(list.diagnostics)
-            throw ExitStatus.inputError
-        } catch let diagnostic as Diagnostic {
-            diagnostics.print([diagnostic])
-            throw ExitStatus.inputError
         }
     }
 }

@@ -42,6 +42,18 @@ struct DiagnosticOptions: ParsableArguments {
         }
     }
 
+    /// Runs `body`; input errors are printed and end the command with exit status 2.
+    func reportingInputErrors<Value>(_ body: () throws -> Value) throws -> Value {
+        do {
+            return try body()
+        } catch let list as DiagnosticList {
+            print(list.diagnostics)
+        } catch let diagnostic as Diagnostic {
+            print([diagnostic])
+        }
+        throw ExitStatus.inputError
+    }
+
     /// Prints diagnostics to stderr; colour only on a terminal and without NO_COLOR.
     func print(_ diagnostics: [Diagnostic]) {
         let colour = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
