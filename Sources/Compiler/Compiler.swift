@@ -1,5 +1,6 @@
 import Diagnostics
 import Environments
+import FileSources
 import Foundation
 import Kustomize
 import Manifests
@@ -19,17 +20,19 @@ public final class Compiler: Sendable {
     let builder: KustomizeBuilder
     let displayBase: String
 
-    public init(root: String, displayBase: String = FileManager.default.currentDirectoryPath) throws(Diagnostic) {
+    /// Sources are read from `files`: the working tree by default, or a snapshot of a
+    /// revision mounted at `root`.
+    public init(root: String, displayBase: String = FileManager.default.currentDirectoryPath, files: any FileSource = LocalFiles()) throws(Diagnostic) {
         self.root = root
         self.displayBase = displayBase
-        builder = KustomizeBuilder(store: SourceStore(displayBase: displayBase))
-        settings = try ProjectSettings.load(root: root, displayBase: displayBase)
+        builder = KustomizeBuilder(store: SourceStore(displayBase: displayBase, files: files))
+        settings = try ProjectSettings.load(root: root, displayBase: displayBase, files: files)
     }
 
     /// Compiles the named environments (all concrete ones when empty), reporting every
     /// problem of every environment together.
     public func compile(_ names: [String] = []) throws(DiagnosticList) -> RenderedTree {
-        let all = try EnvironmentLoader.load(root: root, displayBase: displayBase)
+        let all = try EnvironmentLoader.load(root: root, displayBase: displayBase, files: builder.store.files)
         var selected = all.filter { !$0.isAbstract }
         if !names.isEmpty {
             var problems: [Diagnostic] = []
@@ -143,8 +146,7 @@ public final class Compiler: Sendable {
     private func renderTemplate(_ name: String, settings: Node, for environment: Environment) throws(Diagnostic) -> [Resource] {
         let template = settings["template"]?.text ?? name
         let folder = root + "/templates/" + template
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+        guard builder.store.files.kind(of: folder) == .folder else {
             throw Diagnostic.error(
                 "compile.missing-template", "template folder 'templates/\(template)' of component '\(name)' not found",
                 at: (settings["template"] ?? settings).mark.location)

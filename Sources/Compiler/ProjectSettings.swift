@@ -1,4 +1,5 @@
 import Diagnostics
+import FileSources
 import Foundation
 import YAML
 
@@ -23,10 +24,10 @@ public struct ProjectSettings: Sendable {
     public init() {}
 
     /// Reads `gitopsc.yaml` when present; every field has a default.
-    public static func load(root: String, displayBase: String) throws(Diagnostic) -> ProjectSettings {
+    public static func load(root: String, displayBase: String, files: any FileSource = LocalFiles()) throws(Diagnostic) -> ProjectSettings {
         var settings = ProjectSettings()
         let path = root + "/" + fileName
-        guard let data = FileManager.default.contents(atPath: path) else { return settings }
+        guard let data = files.contents(of: path) else { return settings }
         let display = path.hasPrefix(displayBase + "/") ? String(path.dropFirst(displayBase.count + 1)) : path
         let node = try YAMLParser.parseDocument(String(decoding: data, as: UTF8.self), file: display)
         if node.isNull { return settings }

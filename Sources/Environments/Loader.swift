@@ -1,4 +1,5 @@
 import Diagnostics
+import FileSources
 import Foundation
 import YAML
 
@@ -8,35 +9,29 @@ public enum EnvironmentLoader {
     /// Abstract environments are included (with `isAbstract` set), so that `explain` and
     /// `diff` can name them. Paths in marks and messages are relative to `displayBase`
     /// when below it.
-    public static func load(root: String, displayBase: String) throws(DiagnosticList) -> [Environment] {
+    /// Files are read from `files`: the working tree by default, or a snapshot of a revision.
+    public static func load(root: String, displayBase: String, files: any FileSource = LocalFiles()) throws(DiagnosticList) -> [Environment] {
         let folder = URL(fileURLWithPath: root).appendingPathComponent("environments").path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard files.kind(of: folder) == .folder else {
             throw DiagnosticList([Diagnostic(
                 code: "environment.no-environments", message: "no environments folder",
                 location: SourceLocation(file: displayPath(folder, base: displayBase), line: 0, column: 0))])
         }
         var loading = Loading()
-        for (name, path) in discover(folder) {
-            loading.read(name: name, path: path, display: displayPath(path, base: displayBase))
+        for (name, path) in discover(folder, in: files) {
+            loading.read(name: name, path: path, display: displayPath(path, base: displayBase), bytes: files.contents(of: path))
         }
         return try loading.resolve()
     }
 
     /// `(name, path)` of every `.yaml` file below `folder`, sorted by name; hidden files
     /// and folders (editor and VCS leftovers) are skipped.
-    static func discover(_ folder: String) -> [(String, String)] {
-        let manager = FileManager.default
-        var found: [(String, String)] = []
-        guard let enumerator = manager.enumerator(atPath: folder) else { return [] }
-        for case let relative as String in enumerator {
-            guard relative.hasSuffix(".yaml"), !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { continue }
-            let path = folder + "/" + relative
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-            found.append((String(relative.dropLast(".yaml".count)), path))
-        }
-        return found.sorted { $0.0 < $1.0 }
+    static func discover(_ folder: String, in files: any FileSource) -> [(String, String)] {
+        files.files(below: folder).filter { relative in
+            relative.hasSuffix(".yaml") && !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") })
+        }.map { relative in
+            (String(relative.dropLast(".yaml".count)), folder + "/" + relative)
+        }.sorted { $0.0 < $1.0 }
     }
 
     static func displayPath(_ path: String, base: String) -> String {
@@ -68,7 +63,7 @@ private struct Loading {
     /// that one mistake is reported once.
     var faulty: Set<String> = []
 
-    mutating func read(name: String, path: String, display: String) {
+    mutating func read(name: String, path: String, display: String, bytes: [UInt8]?) {
         order.append(name)
         var file = SourceFile(name: name, display: display)
         defer { files[name] = file }
@@ -78,7 +73,7 @@ private struct Loading {
                                   message: "'\(name)' is not \(EnvironmentSchema.environmentName.expectation)",
                                   location: start))
         }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let bytes, let text = String(validating: bytes, as: UTF8.self) else {
             return fail(name, Diagnostic(code: "environment.unreadable", message: "cannot read the file as UTF-8 text", location: start))
         }
         do {

@@ -1,4 +1,5 @@
 import Diagnostics
+import FileSources
 import Foundation
 import YAML
 
@@ -51,7 +52,7 @@ public final class KustomizeBuilder: Sendable {
     }
 
     func loadKustomization(in folder: String, referencedBy reference: Node?) throws(Diagnostic) -> Kustomization {
-        let found = Kustomization.fileNames.filter { FileManager.default.fileExists(atPath: folder + "/" + $0) }
+        let found = Kustomization.fileNames.filter { store.files.kind(of: folder + "/" + $0) == .file }
         guard let name = found.first else {
             let location = reference?.mark.location ?? SourceLocation(file: store.display(folder), line: 0, column: 0)
             throw Diagnostic.error(
@@ -94,8 +95,7 @@ public final class KustomizeBuilder: Sendable {
     /// Reads a file a kustomization names, for generators and patches.
     func readFile(_ entry: Node, root: String) throws(Diagnostic) -> String {
         let path = try filePath(entry, root: root)
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else {
+        guard store.files.kind(of: path) == .file else {
             throw Diagnostic.error("kustomize.missing-file", "file '\(entry.text ?? "")' not found", at: entry.mark.location)
         }
         return try store.text(at: path)
@@ -104,10 +104,10 @@ public final class KustomizeBuilder: Sendable {
     /// Reads a file's bytes, for generators (a file that is not UTF-8 becomes binaryData).
     func readBytes(_ entry: Node, root: String) throws(Diagnostic) -> [UInt8] {
         let path = try filePath(entry, root: root)
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard store.files.kind(of: path) == .file, let bytes = store.files.contents(of: path) else {
             throw Diagnostic.error("kustomize.missing-file", "file '\(entry.text ?? "")' not found", at: entry.mark.location)
         }
-        return Array(data)
+        return bytes
     }
 
     static func isRemote(_ reference: String) -> Bool {
@@ -154,11 +154,10 @@ public final class KustomizeBuilder: Sendable {
             throw Diagnostic.error("kustomize.remote", "remote resource '\(reference)' is not supported: gitopsc never fetches from the network", at: entry.mark.location)
         }
         let path = absolute(root + "/" + reference)
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+        guard let kind = store.files.kind(of: path) else {
             throw Diagnostic.error("kustomize.missing-resource", "resource '\(reference)' not found", at: entry.mark.location)
         }
-        if isFolder.boolValue {
+        if kind == .folder {
             if stack.contains(path) {
                 throw Diagnostic.error(
                     "kustomize.cycle",
@@ -190,8 +189,7 @@ public final class KustomizeBuilder: Sendable {
             throw Diagnostic.error("kustomize.remote", "remote component '\(reference)' is not supported: gitopsc never fetches from the network", at: entry.mark.location)
         }
         let path = absolute(root + "/" + reference)
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+        guard store.files.kind(of: path) == .folder else {
             throw Diagnostic.error("kustomize.missing-resource", "component folder '\(reference)' not found", at: entry.mark.location)
         }
         if stack.contains(path) {
@@ -336,8 +334,7 @@ public final class KustomizeBuilder: Sendable {
 
     /// The objects of a plain folder of manifests (every `.yaml`/`.yml` file, by name).
     public func resources(inFolder folder: String) throws(Diagnostic) -> [Resource] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
-            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        let names = (store.files.children(of: folder) ?? []).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
         var result: [Resource] = []
         var registered = Set<ResId.ObjectKey>()
         for name in names {
@@ -350,7 +347,7 @@ public final class KustomizeBuilder: Sendable {
 
     /// Whether a folder holds a kustomization file.
     public func isKustomization(_ folder: String) -> Bool {
-        Kustomization.fileNames.contains { FileManager.default.fileExists(atPath: folder + "/" + $0) }
+        Kustomization.fileNames.contains { store.files.kind(of: folder + "/" + $0) == .file }
     }
 
     /// Objects in kustomize's default output order.

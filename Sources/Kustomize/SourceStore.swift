@@ -1,4 +1,5 @@
 import Diagnostics
+import FileSources
 import Foundation
 import YAML
 
@@ -15,9 +16,12 @@ public final class SourceStore: @unchecked Sendable {
     private var realPaths: [String: Result<String, Diagnostic>] = [:]
     /// Paths are shown relative to this folder in messages.
     public let displayBase: String
+    /// Where files are read from: the working tree or a snapshot of a revision.
+    public let files: any FileSource
 
-    public init(displayBase: String = FileManager.default.currentDirectoryPath) {
+    public init(displayBase: String = FileManager.default.currentDirectoryPath, files: any FileSource = LocalFiles()) {
         self.displayBase = displayBase.hasSuffix("/") ? String(displayBase.dropLast()) : displayBase
+        self.files = files
     }
 
     /// A path as messages print it: relative to the working folder when below it.
@@ -27,10 +31,10 @@ public final class SourceStore: @unchecked Sendable {
 
     public func text(at path: String) throws(Diagnostic) -> String {
         try cached(path, in: \.texts) { () throws(Diagnostic) -> String in
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard let bytes = files.contents(of: path) else {
                 throw Diagnostic.error("kustomize.missing-file", "cannot read file", at: SourceLocation(file: display(path), line: 0, column: 0))
             }
-            guard let text = String(data: data, encoding: .utf8) else {
+            guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw Diagnostic.error("kustomize.encoding", "file is not valid UTF-8", at: SourceLocation(file: display(path), line: 0, column: 0))
             }
             return text
@@ -47,7 +51,7 @@ public final class SourceStore: @unchecked Sendable {
     /// A path with symbolic links resolved, for the load restrictor; resolved once per path.
     public func resolvingSymlinks(_ path: String) -> String {
         (try? cached(path, in: \.realPaths) { () throws(Diagnostic) -> String in
-            URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            files.resolvingSymlinks(path)
         }) ?? path
     }
 

@@ -1,4 +1,5 @@
 import Compiler
+import FileSources
 import Foundation
 import Testing
 
@@ -66,5 +67,26 @@ let goldenFolder = repositoryRoot.appendingPathComponent("Tests/CompilerTests/Go
         #expect(process.terminationStatus == 0, "\(text)")
         #expect(text.contains(" 0 failed"), "\(text)")
         #expect(!text.contains(" 0 passed"), "no object was validated: \(text)")
+    }
+}
+
+@Suite struct SnapshotSourceTests {
+    /// Compiling from an in-memory snapshot of the sources (as from a git revision) gives the
+    /// same tree as compiling the working tree: every reader goes through the file source.
+    @Test func snapshotOfTheSourcesCompilesToTheSameTree() throws {
+        let local = try Compiler(root: repositoryRoot.path, displayBase: repositoryRoot.path).compile()
+        var files: [String: [UInt8]] = [:]
+        let disk = LocalFiles()
+        for folder in ["environments", "templates"] {
+            for relative in disk.files(below: repositoryRoot.path + "/" + folder) {
+                files[folder + "/" + relative] = disk.contents(of: repositoryRoot.path + "/" + folder + "/" + relative)
+            }
+        }
+        files["gitopsc.yaml"] = disk.contents(of: repositoryRoot.path + "/gitopsc.yaml")
+        let snapshot = SnapshotFiles(root: "/snapshot/source", files: files)
+        let fromSnapshot = try Compiler(root: "/snapshot/source", displayBase: "/snapshot/source", files: snapshot).compile()
+        #expect(fromSnapshot.files == local.files)
+        #expect(snapshot.kind(of: "/snapshot/source/environments/production") == .folder)
+        #expect(snapshot.children(of: "/snapshot/source/templates") == ["metrics-exporter", "tekton-results"])
     }
 }
