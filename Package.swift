@@ -24,11 +24,12 @@ let package = Package(
             providers: [.apt(["libgit2-dev"])]
         ),
         .target(name: "Diagnostics"),
+        .target(name: "FileSources"),
         .target(name: "YAML", dependencies: ["CYAML", "Diagnostics"]),
-        .target(name: "Kustomize", dependencies: ["YAML", "Diagnostics"]),
-        .target(name: "Environments", dependencies: ["YAML", "Diagnostics"]),
+        .target(name: "Kustomize", dependencies: ["YAML", "Diagnostics", "FileSources"]),
+        .target(name: "Environments", dependencies: ["YAML", "Diagnostics", "FileSources"]),
         .target(name: "Manifests", dependencies: ["YAML", "Diagnostics"]),
-        .target(name: "Compiler", dependencies: ["Environments", "Manifests", "Kustomize", "YAML", "Diagnostics"]),
+        .target(name: "Compiler", dependencies: ["Environments", "Manifests", "Kustomize", "YAML", "Diagnostics", "FileSources"]),
         .target(
             name: "GitopscCLI",
             dependencies: [
@@ -47,7 +48,7 @@ let package = Package(
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "YAML", "Diagnostics"]),
         .testTarget(
             name: "CompilerTests",
-            dependencies: ["Compiler", "Environments", "Manifests", "Kustomize", "YAML", "Diagnostics"],
+            dependencies: ["Compiler", "Environments", "Manifests", "Kustomize", "YAML", "Diagnostics", "FileSources"],
             exclude: ["Golden"]
         ),
     ]
