@@ -30,17 +30,21 @@ let package = Package(
         .target(name: "Environments", dependencies: ["YAML", "Diagnostics", "FileSources"]),
         .target(name: "Manifests", dependencies: ["YAML", "Diagnostics"]),
         .target(name: "Compiler", dependencies: ["Environments", "Manifests", "Kustomize", "YAML", "Diagnostics", "FileSources"]),
+        .target(name: "Publisher", dependencies: ["Compiler", "GitStore", "FileSources", "Diagnostics"]),
         .target(
             name: "GitopscCLI",
             dependencies: [
-                "Kustomize", "Diagnostics", "YAML", "Environments", "Compiler",
+                "Kustomize", "Diagnostics", "YAML", "Environments", "Compiler", "Publisher", "GitStore", "FileSources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "gitopsc", dependencies: ["GitopscCLI"]),
+        .target(name: "GitStore", dependencies: ["CLibGit2", "Diagnostics"]),
+        .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "Diagnostics"]),
         .target(name: "Conformance", dependencies: ["Kustomize", "YAML", "Diagnostics"]),
         .executableTarget(name: "conformance", dependencies: ["Conformance", "Kustomize"], path: "Sources/conformance-runner"),
         .executableTarget(name: "compile-benchmark", dependencies: ["Compiler"], path: "Sources/compile-benchmark"),
+        .testTarget(name: "PublisherTests", dependencies: ["Publisher", "GitStore", "Diagnostics"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML", "Conformance", "Diagnostics"]),
         .testTarget(name: "GitopscCLITests", dependencies: ["gitopsc"]),

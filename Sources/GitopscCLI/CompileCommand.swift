@@ -1,7 +1,10 @@
 import ArgumentParser
 import Compiler
 import Diagnostics
+import FileSources
 import Foundation
+import GitStore
+import Publisher
 
 struct CompileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,12 +27,18 @@ struct CompileCommand: ParsableCommand {
     @Option(name: .customLong("output-dir"), help: "Where to write the rendered tree (default: 'output' of gitopsc.yaml, else out).")
     var outputDirectory: String?
 
+    @Option(name: .customLong("rev"), help: "Compile this revision of the source repository (read with libgit2, no checkout).")
+    var revision: String?
+
     @OptionGroup var diagnostics: DiagnosticOptions
 
     func run() throws {
         let root = URL(fileURLWithPath: self.root).standardizedFileURL.path
         try diagnostics.reportingInputErrors {
-            let compiler = try Compiler(root: root)
+            let files: any FileSource = try revision.map { revision throws(Diagnostic) in
+                try Publisher.snapshot(of: revision, in: GitRepository(path: root, searchParents: true), root: root)
+            } ?? LocalFiles()
+            let compiler = try Compiler(root: root, files: files)
             let tree = try compiler.compile(environments)
             let output = outputDirectory ?? (root + "/" + compiler.settings.output)
             let summary = try OutputWriter.write(tree, to: output)

@@ -1,0 +1,146 @@
+import CLibGit2
+import Diagnostics
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a remote did with one reference of a push.
+public struct ReferenceStatus: Sendable, Equatable, CustomStringConvertible {
+    public enum Result: Sendable, Equatable {
+        case updated
+        /// The remote already had this commit there; nothing was sent.
+        case upToDate
+        /// The remote's branch has commits the pushed one does not contain: fetch, rebuild, retry.
+        case nonFastForward
+        case rejected(String)
+    }
+
+    public var reference: String
+    public var result: Result
+
+    public init(reference: String, result: Result) {
+        self.reference = reference
+        self.result = result
+    }
+
+    public var description: String {
+        switch result {
+        case .updated: "\(reference): updated"
+        case .upToDate: "\(reference): up to date"
+        case .nonFastForward: "\(reference): rejected (non-fast-forward)"
+        case .rejected(let reason): "\(reference): rejected (\(reason))"
+        }
+    }
+}
+
+extension GitRepository {
+    /// Pushes `branch` to the same branch of `remote` (a repository path or URL; local paths and
+    /// `file://` URLs need no credentials), without force. A remote branch that is not an ancestor
+    /// is reported as `.nonFastForward`, not thrown: the caller fetches, rebuilds and retries.
+    public func push(remote url: String, branch: String) throws(Diagnostic) -> [ReferenceStatus] {
+        let reference = try Self.reference(of: branch)
+        guard let local = try Self.tip(of: reference, in: handle) else {
+            throw Diagnostic.error("git.unknown-branch", "there is no branch '\(branch)' to push")
+        }
+        let remote = try connect(url, direction: GIT_DIRECTION_PUSH)
+        defer { git_remote_free(remote) }
+        if let advertised = try Self.advertised(reference, by: remote), advertised == local {
+            return [ReferenceStatus(reference: reference, result: .upToDate)]
+        }
+
+        final class Statuses { var list: [ReferenceStatus] = [] }
+        let statuses = Statuses()
+        var options = git_push_options()
+        git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION))
+        options.callbacks.payload = Unmanaged.passUnretained(statuses).toOpaque()
+        options.callbacks.push_update_reference = { name, status, payload in
+            let statuses = Unmanaged<Statuses>.fromOpaque(payload!).takeUnretainedValue()
+            let reference = name.map { String(cString: $0) } ?? ""
+            let result: ReferenceStatus.Result = switch status.map({ String(cString: $0) }) {
+            case nil: .updated
+            // What git servers answer when the remote branch moved on.
+            case let reason? where reason.contains("non-fast-forward") || reason.contains("fetch first"): .nonFastForward
+            case let reason?: .rejected(reason)
+            }
+            statuses.list.append(ReferenceStatus(reference: reference, result: result))
+            return 0
+        }
+        let result = withStringArray(["\(reference):\(reference)"]) { git_remote_push(remote, $0, &options) }
+        // libgit2 itself refuses before sending when it can see the update is not a fast-forward.
+        if result == GIT_ENONFASTFORWARD.rawValue {
+            return [ReferenceStatus(reference: reference, result: .nonFastForward)]
+        }
+        try LibGit2.check(result, "git.push-failed", "cannot push \(reference) to '\(url)'")
+        return statuses.list.isEmpty ? [ReferenceStatus(reference: reference, result: .updated)] : statuses.list
+    }
+
+    /// Fetches `branch` of `remote` and sets the local branch to it, returning that commit (`nil`
+    /// when the remote has no such branch; the local branch is then left alone).
+    ///
+    /// The local branch is meant to mirror the remote (publish commits there, then pushes): its
+    /// commits that the remote lacks are dropped, as the caller rebuilds them on the remote's tip.
+    /// The update is a compare-and-swap against the tip read before fetching, and refused when the
+    /// branch is checked out.
+    public func fetch(remote url: String, branch: String) throws(Diagnostic) -> String? {
+        let reference = try Self.reference(of: branch)
+        if try isCheckedOut(branch) {
+            throw Diagnostic.error("git.branch-checked-out", "branch '\(branch)' is checked out in \(workingDirectory ?? gitDirectory): cannot fetch into it")
+        }
+        let local = try Self.tip(of: reference, in: handle)
+        let remote = try connect(url, direction: GIT_DIRECTION_FETCH)
+        defer { git_remote_free(remote) }
+        guard let fetched = try Self.advertised(reference, by: remote) else { return nil }
+        if let local, local == fetched { return fetched.hex }
+
+        var options = git_fetch_options()
+        git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION))
+        let downloaded = withStringArray([reference]) { git_remote_download(remote, $0, &options) }
+        try LibGit2.check(downloaded, "git.fetch-failed", "cannot fetch \(reference) from '\(url)'")
+
+        let result = LibGit2.compareAndSwap(reference, in: handle, to: fetched, expected: local, log: "gitopsc: fetch from \(url)")
+        if result == GIT_EMODIFIED.rawValue || result == GIT_EEXISTS.rawValue || result == GIT_ELOCKED.rawValue {
+            throw LibGit2.failure("git.ref-contended", "\(reference) moved or is locked while fetching it")
+        }
+        try LibGit2.check(result, "git.ref-update-failed", "cannot move \(reference)")
+        return fetched.hex
+    }
+
+    private func connect(_ url: String, direction: git_direction) throws(Diagnostic) -> OpaquePointer {
+        var remote: OpaquePointer?
+        guard git_remote_create_anonymous(&remote, handle, url) == 0, let remote else {
+            throw LibGit2.failure("git.remote-unreachable", "'\(url)' is not a remote git can reach")
+        }
+        var callbacks = git_remote_callbacks()
+        git_remote_init_callbacks(&callbacks, UInt32(GIT_REMOTE_CALLBACKS_VERSION))
+        guard git_remote_connect(remote, direction, &callbacks, nil, nil) == 0 else {
+            let failure = LibGit2.failure("git.remote-unreachable", "cannot reach the remote '\(url)'")
+            git_remote_free(remote)
+            throw failure
+        }
+        return remote
+    }
+
+    /// The commit the connected remote advertises for `reference`, `nil` when it has no such ref.
+    private static func advertised(_ reference: String, by remote: OpaquePointer) throws(Diagnostic) -> git_oid? {
+        var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
+        var count = 0
+        try LibGit2.check(git_remote_ls(&heads, &count, remote), "git.remote-unreachable", "cannot list the remote's references")
+        for index in 0..<count {
+            guard let head = heads?[index]?.pointee else { continue }
+            if String(cString: head.name) == reference { return head.oid }
+        }
+        return nil
+    }
+
+    private func withStringArray<T>(_ strings: [String], _ body: (UnsafePointer<git_strarray>) -> T) -> T {
+        var pointers = strings.map { strdup($0) }
+        defer { pointers.forEach { free($0) } }
+        return pointers.withUnsafeMutableBufferPointer { buffer in
+            var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
+            return body(&array)
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Compiler
+import Diagnostics
+import Foundation
+import GitStore
+import Publisher
+
+struct PublishCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish",
+        abstract: "Compile and commit the rendered tree into the gitops repository's branch (libgit2).",
+        discussion: """
+            One commit whose parent is the branch's tip, written as one pack; the branch moves \
+            with a compare-and-swap, retried on a lost race. No commit when nothing changed. Only \
+            paths gitopsc owns (its manifest in the branch) are replaced or deleted. The commit \
+            message names the changed environments and carries Source-Repository, Source-Commit \
+            and Gitopsc-Version trailers. Author and committer: the flags, else GIT_AUTHOR_* / \
+            GIT_COMMITTER_*, else git config.
+            Exit status: 0 published or nothing to do, 2 input or repository error.
+            """
+    )
+
+    @Argument(help: "Environments to publish (default: every concrete environment).")
+    var environments: [String] = []
+
+    @Option(name: .customLong("root"), help: "The source folder holding environments/, templates/ and gitopsc.yaml.")
+    var root: String = "."
+
+    @Option(name: .customLong("repo"), help: "The repository to commit into (a local path, bare or not; default: the source repository).")
+    var repository: String?
+
+    @Option(name: .customLong("branch"), help: "The branch to commit to (default: repository.branch of gitopsc.yaml).")
+    var branch: String?
+
+    @Option(name: .customLong("rev"), help: "Compile this revision of the source repository instead of the working tree.")
+    var revision: String?
+
+    @Flag(name: .customLong("allow-dirty"), help: "Publish a working tree with uncommitted changes (the commit says so).")
+    var allowDirty = false
+
+    @Flag(name: .customLong("adopt"), help: "Take over a branch folder that has content gitopsc does not own yet.")
+    var adopt = false
+
+    @Option(name: .customLong("push"), help: "Push the branch to this remote (a path or URL) after committing.")
+    var push: String?
+
+    @Option(name: .customLong("author-name")) var authorName: String?
+    @Option(name: .customLong("author-email")) var authorEmail: String?
+    @Option(name: .customLong("committer-name")) var committerName: String?
+    @Option(name: .customLong("committer-email")) var committerEmail: String?
+
+    @OptionGroup var diagnostics: DiagnosticOptions
+
+    func run() throws {
+        let root = URL(fileURLWithPath: self.root).standardizedFileURL.path
+        var request = PublishRequest(root: root, repository: repository.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? root)
+        request.branch = branch
+        request.revision = revision
+        request.environments = environments
+        request.allowDirty = allowDirty
+        request.adopt = adopt
+        request.authorName = authorName
+        request.authorEmail = authorEmail
+        request.committerName = committerName
+        request.committerEmail = committerEmail
+        try diagnostics.reportingInputErrors {
+            let result = try Publisher.publish(request, displayBase: FileManager.default.currentDirectoryPath)
+            switch result.outcome {
+            case .committed(let id, _):
+                let changed = result.changedEnvironments.isEmpty ? "" : " (\(result.changedEnvironments.joined(separator: ", ")))"
+                print("committed \(id) on \(result.branch): \(result.changedEnvironments.count) environments changed\(changed)")
+            case .unchanged(let tip):
+                print("nothing changed: \(result.branch) stays at \(tip)")
+            }
+            if let push {
+                let statuses = try GitRepository(path: request.repository).push(remote: push, branch: result.branch)
+                for status in statuses { print("push \(push): \(status)") }
+            }
+        }
+    }
+}

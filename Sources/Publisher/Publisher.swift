@@ -1,0 +1,167 @@
+import Compiler
+import Diagnostics
+import FileSources
+import Foundation
+import GitStore
+
+/// What `gitopsc publish` does: compile the sources (the working tree or a revision) and
+/// commit the rendered tree into the target repository's branch with provenance.
+public struct PublishRequest: Sendable {
+    /// The source folder (holding gitopsc.yaml, environments/, templates/).
+    public var root: String
+    /// The repository to commit into: a local path, bare or not.
+    public var repository: String
+    /// The branch; default: `repository.branch` of gitopsc.yaml.
+    public var branch: String?
+    /// Compile this revision of the source repository instead of the working tree.
+    public var revision: String?
+    public var environments: [String] = []
+    public var allowDirty = false
+    public var adopt = false
+    public var authorName: String?
+    public var authorEmail: String?
+    public var committerName: String?
+    public var committerEmail: String?
+
+    public init(root: String, repository: String) {
+        self.root = root
+        self.repository = repository
+    }
+}
+
+public struct PublishResult: Sendable {
+    public var branch: String
+    public var outcome: CommitOutcome
+    public var changedEnvironments: [String]
+    public var sourceCommit: String?
+}
+
+public enum Publisher {
+    /// How often a lost compare-and-swap is retried (with randomized backoff) before giving
+    /// up: enough for several CI pipelines publishing at once.
+    static let maxCommitAttempts = 40
+
+    /// Where the sources come from, and how the commit message names them.
+    struct Source {
+        var files: any FileSource
+        var commit: String?
+        var dirty: Bool
+        var repository: String?
+    }
+
+    public static func publish(_ request: PublishRequest, displayBase: String) throws(DiagnosticList) -> PublishResult {
+        do {
+            let source = try loadSource(request)
+            let compiler = try Compiler(root: request.root, displayBase: displayBase, files: source.files)
+            let tree = try compiler.compile(request.environments)
+            let branch = request.branch ?? compiler.settings.branch
+            let target = try GitRepository(path: request.repository)
+            let tip = try target.tip(of: branch)
+            let owned = try ownedPaths(in: target, at: tip, folder: tree.folder, adopt: request.adopt)
+            let changed = try changedEnvironments(tree, in: target, at: tip)
+            let author = try target.signature(name: request.authorName, email: request.authorEmail, kind: .author)
+            let committer = try target.signature(name: request.committerName, email: request.committerEmail, kind: .committer)
+            let outcome = try target.commit(
+                branch: branch,
+                files: tree.files.mapValues { Array($0.utf8) },
+                ownedPaths: owned,
+                message: message(tree: tree, changed: changed, source: source),
+                author: author,
+                committer: committer,
+                maxAttempts: maxCommitAttempts)
+            return PublishResult(branch: branch, outcome: outcome, changedEnvironments: changed, sourceCommit: source.commit)
+        } catch let error as DiagnosticList {
+            throw error
+        } catch let error as Diagnostic {
+            throw DiagnosticList([error])
+        } catch {
+            throw DiagnosticList([Diagnostic.error("publish.internal", "\(error)")])
+        }
+    }
+
+    /// The working tree (refused when dirty unless allowed) or a revision read with libgit2.
+    static func loadSource(_ request: PublishRequest) throws(Diagnostic) -> Source {
+        let repository: GitRepository
+        do {
+            repository = try GitRepository(path: request.root, searchParents: true)
+        } catch {
+            guard request.revision == nil, request.allowDirty else {
+                throw Diagnostic.error(
+                    "publish.no-source-commit",
+                    "the sources in '\(request.root)' are not in a git repository, so the commit cannot name its source; commit them, or pass --allow-dirty")
+            }
+            return Source(files: LocalFiles(), commit: nil, dirty: true, repository: nil)
+        }
+        if let revision = request.revision {
+            return Source(
+                files: try snapshot(of: revision, in: repository, root: request.root),
+                commit: try repository.resolve(revision), dirty: false, repository: repository.workingDirectory ?? repository.gitDirectory)
+        }
+        let dirty = try repository.isDirty()
+        if dirty && !request.allowDirty {
+            throw Diagnostic.error(
+                "publish.dirty-source",
+                "the source working tree has uncommitted changes; commit them, publish a revision with --rev, or pass --allow-dirty (the commit is then marked dirty)")
+        }
+        return Source(files: LocalFiles(), commit: try repository.headCommit(), dirty: dirty, repository: repository.workingDirectory ?? repository.gitDirectory)
+    }
+
+    /// The sources of a revision, mounted at the source folder, read without a checkout.
+    public static func snapshot(of revision: String, in repository: GitRepository, root: String) throws(Diagnostic) -> SnapshotFiles {
+        let commit = try repository.resolve(revision)
+        let top = URL(fileURLWithPath: repository.workingDirectory ?? root).standardizedFileURL.path
+        let folder = URL(fileURLWithPath: root).standardizedFileURL.path
+        let relative = folder == top ? nil : folder.hasPrefix(top + "/") ? String(folder.dropFirst(top.count + 1)) : nil
+        // Paths come back relative to the repository; the snapshot wants them relative to the folder.
+        var files = try repository.files(atCommit: commit, under: relative)
+        if let relative {
+            files = Dictionary(uniqueKeysWithValues: files.map { (String($0.key.dropFirst(relative.count + 1)), $0.value) })
+        }
+        return SnapshotFiles(root: folder, files: files)
+    }
+
+    /// The paths of the branch that gitopsc may replace or delete: those of its ownership
+    /// manifest. A folder with content but no manifest is someone else's unless adopted.
+    static func ownedPaths(in repository: GitRepository, at tip: String?, folder: String, adopt: Bool) throws(Diagnostic) -> Set<String> {
+        guard let tip else { return [] }
+        if let bytes = try repository.file(OwnershipManifest.path(in: folder), atCommit: tip),
+           let manifest = OwnershipManifest.decode(String(decoding: bytes, as: UTF8.self)) {
+            return Set(manifest.paths)
+        }
+        let existing = Array(try repository.files(atCommit: tip, under: folder).keys)
+        if existing.isEmpty { return [] }
+        guard adopt else {
+            throw Diagnostic.error(
+                "publish.unowned-content",
+                "folder '\(folder)' of the target branch has \(existing.count) files that gitopsc does not own (no \(OwnershipManifest.path(in: folder))); pass --adopt to take them over")
+        }
+        return Set(existing)
+    }
+
+    /// Environments whose rendered files differ from the tip's, and environments removed.
+    static func changedEnvironments(_ tree: RenderedTree, in repository: GitRepository, at tip: String?) throws(Diagnostic) -> [String] {
+        let old = try tip.map { tip throws(Diagnostic) in try repository.files(atCommit: tip, under: tree.folder) } ?? [:]
+        let new = tree.files.mapValues { Array($0.utf8) }
+        func files(of environment: String, in files: [String: [UInt8]]) -> [String: [UInt8]] {
+            files.filter { $0.key.hasPrefix("\(tree.folder)/\(environment)/") }
+        }
+        var previous: [String] = []
+        if let bytes = old[OwnershipManifest.path(in: tree.folder)], let manifest = OwnershipManifest.decode(String(decoding: bytes, as: UTF8.self)) {
+            previous = manifest.environments
+        }
+        return Set(tree.environments + previous).sorted().filter { environment in
+            files(of: environment, in: new) != files(of: environment, in: old)
+        }
+    }
+
+    /// The commit message: a summary, the changed environments, and provenance trailers.
+    static func message(tree: RenderedTree, changed: [String], source: Source) -> String {
+        var text = "gitopsc: render \(tree.environments.count) environments"
+        text += changed.isEmpty ? "\n" : " (\(changed.count) changed)\n\nChanged environments:\n" + changed.map { "- \($0)\n" }.joined()
+        text += "\n"
+        if let repository = source.repository { text += "Source-Repository: \(repository)\n" }
+        text += "Source-Commit: \(source.commit ?? "none")\(source.dirty ? " (dirty)" : "")\n"
+        text += "Gitopsc-Version: \(gitopscVersion)\n"
+        return text
+    }
+}
