@@ -45,6 +45,7 @@ let package = Package(
         .executableTarget(name: "conformance", dependencies: ["Conformance", "Kustomize"], path: "Sources/conformance-runner"),
         .executableTarget(name: "compile-benchmark", dependencies: ["Compiler"], path: "Sources/compile-benchmark"),
         .testTarget(name: "PublisherTests", dependencies: ["Publisher", "GitStore", "Diagnostics"]),
+        .executableTarget(name: "publish-benchmark", dependencies: ["GitStore"], path: "Sources/publish-benchmark"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML", "Conformance", "Diagnostics"]),
         .testTarget(name: "GitopscCLITests", dependencies: ["gitopsc"]),

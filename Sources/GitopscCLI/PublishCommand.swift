@@ -66,7 +66,10 @@ struct PublishCommand: ParsableCommand {
         try diagnostics.reportingInputErrors {
             let result = try Publisher.publish(request, displayBase: FileManager.default.currentDirectoryPath)
             switch result.outcome {
-            case .committed(let id, _):
+            case .committed(let id, let parent):
+                if parent == nil {
+                    print("created branch \(result.branch) (an orphan: it did not exist)")
+                }
                 let changed = result.changedEnvironments.isEmpty ? "" : " (\(result.changedEnvironments.joined(separator: ", ")))"
                 print("committed \(id) on \(result.branch): \(result.changedEnvironments.count) environments changed\(changed)")
             case .unchanged(let tip):
