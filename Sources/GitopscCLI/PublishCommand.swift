@@ -2,7 +2,6 @@ import ArgumentParser
 import Compiler
 import Diagnostics
 import Foundation
-import GitStore
 import Publisher
 
 struct PublishCommand: ParsableCommand {
@@ -63,6 +62,7 @@ struct PublishCommand: ParsableCommand {
         request.authorEmail = authorEmail
         request.committerName = committerName
         request.committerEmail = committerEmail
+        request.push = push
         try diagnostics.reportingInputErrors {
             let result = try Publisher.publish(request, displayBase: FileManager.default.currentDirectoryPath)
             switch result.outcome {
@@ -75,9 +75,8 @@ struct PublishCommand: ParsableCommand {
             case .unchanged(let tip):
                 print("nothing changed: \(result.branch) stays at \(tip)")
             }
-            if let push {
-                let statuses = try GitRepository(path: request.repository).push(remote: push, branch: result.branch)
-                for status in statuses { print("push \(push): \(status)") }
+            for status in result.pushStatuses {
+                print("push \(push ?? ""): \(status)")
             }
         }
     }

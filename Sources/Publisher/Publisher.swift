@@ -22,6 +22,8 @@ public struct PublishRequest: Sendable {
     public var authorEmail: String?
     public var committerName: String?
     public var committerEmail: String?
+    /// Push the branch to this remote (a path or URL) after committing.
+    public var push: String?
 
     public init(root: String, repository: String) {
         self.root = root
@@ -34,6 +36,8 @@ public struct PublishResult: Sendable {
     public var outcome: CommitOutcome
     public var changedEnvironments: [String]
     public var sourceCommit: String?
+    /// What the remote did with each reference, when pushing.
+    public var pushStatuses: [ReferenceStatus] = []
 }
 
 public enum Publisher {
@@ -49,6 +53,10 @@ public enum Publisher {
         var repository: String?
     }
 
+    /// How often a push rejected as non-fast-forward is retried after fetching the remote's
+    /// tip and rebuilding the commit on it.
+    static let maxPushAttempts = 10
+
     public static func publish(_ request: PublishRequest, displayBase: String) throws(DiagnosticList) -> PublishResult {
         do {
             let source = try loadSource(request)
@@ -56,20 +64,28 @@ public enum Publisher {
             let tree = try compiler.compile(request.environments)
             let branch = request.branch ?? compiler.settings.branch
             let target = try GitRepository(path: request.repository)
-            let tip = try target.tip(of: branch)
-            let owned = try ownedPaths(in: target, at: tip, folder: tree.folder, adopt: request.adopt)
-            let changed = try changedEnvironments(tree, in: target, at: tip)
-            let author = try target.signature(name: request.authorName, email: request.authorEmail, kind: .author)
-            let committer = try target.signature(name: request.committerName, email: request.committerEmail, kind: .committer)
-            let outcome = try target.commit(
-                branch: branch,
-                files: tree.files.mapValues { Array($0.utf8) },
-                ownedPaths: owned,
-                message: message(tree: tree, changed: changed, source: source),
-                author: author,
-                committer: committer,
-                maxAttempts: maxCommitAttempts)
-            return PublishResult(branch: branch, outcome: outcome, changedEnvironments: changed, sourceCommit: source.commit)
+            guard let remote = request.push else {
+                return try commit(tree, source: source, to: target, branch: branch, request: request)
+            }
+            // The local branch mirrors the remote's: build on the remote's tip, and when another
+            // pipeline pushed first, fetch its tip and rebuild (the output is a pure function of
+            // the sources, so rebuilding is always correct).
+            _ = try target.fetch(remote: remote, branch: branch)
+            for _ in 1...maxPushAttempts {
+                var result = try commit(tree, source: source, to: target, branch: branch, request: request)
+                result.pushStatuses = try target.push(remote: remote, branch: branch)
+                if result.pushStatuses.contains(where: { $0.result == .nonFastForward }) {
+                    _ = try target.fetch(remote: remote, branch: branch)
+                    continue
+                }
+                if let refused = result.pushStatuses.first(where: { if case .rejected = $0.result { true } else { false } }) {
+                    throw Diagnostic.error("publish.push-rejected", "the remote '\(remote)' refused the push: \(refused)")
+                }
+                return result
+            }
+            throw Diagnostic.error(
+                "publish.push-rejected",
+                "the remote '\(remote)' kept moving: \(maxPushAttempts) pushes were rejected as non-fast-forward")
         } catch let error as DiagnosticList {
             throw error
         } catch let error as Diagnostic {
@@ -77,6 +93,24 @@ public enum Publisher {
         } catch {
             throw DiagnosticList([Diagnostic.error("publish.internal", "\(error)")])
         }
+    }
+
+    /// One commit of the rendered tree on the branch's current tip (or none when unchanged).
+    static func commit(_ tree: RenderedTree, source: Source, to target: GitRepository, branch: String, request: PublishRequest) throws(Diagnostic) -> PublishResult {
+        let tip = try target.tip(of: branch)
+        let owned = try ownedPaths(in: target, at: tip, folder: tree.folder, adopt: request.adopt)
+        let changed = try changedEnvironments(tree, in: target, at: tip)
+        let author = try target.signature(name: request.authorName, email: request.authorEmail, kind: .author)
+        let committer = try target.signature(name: request.committerName, email: request.committerEmail, kind: .committer)
+        let outcome = try target.commit(
+            branch: branch,
+            files: tree.files.mapValues { Array($0.utf8) },
+            ownedPaths: owned,
+            message: message(tree: tree, changed: changed, source: source),
+            author: author,
+            committer: committer,
+            maxAttempts: maxCommitAttempts)
+        return PublishResult(branch: branch, outcome: outcome, changedEnvironments: changed, sourceCommit: source.commit)
     }
 
     /// The working tree (refused when dirty unless allowed) or a revision read with libgit2.

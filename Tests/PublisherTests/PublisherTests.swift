@@ -135,3 +135,43 @@ let newCluster = "extends: production/ring-2\ncluster:\n  name: new-one\n  serve
         #expect(error.code == "git.not-a-repository")
     }
 }
+
+@Suite(.serialized) struct PushTests {
+    @Test func pushesAndRebuildsOnARemoteThatMovedOn() throws {
+        let fixture = try PublishFixture()
+        let remote = fixture.folder.appendingPathComponent("remote.git")
+        try fixture.git(["init", "-q", "--bare", remote.path], in: fixture.folder)
+        var request = fixture.request()
+        request.push = remote.path
+        let first = try publish(request)
+        #expect(first.pushStatuses.map(\.result) == [.updated])
+        let local = try fixture.gitOutput(["rev-parse", "rendered"])
+        #expect(try run(["git", "--git-dir=\(remote.path)", "rev-parse", "rendered"], in: fixture.folder).output == local)
+        // Another pipeline pushes a commit of its own to the remote.
+        let clone = fixture.folder.appendingPathComponent("other")
+        try fixture.git(["clone", "-q", "--branch", "rendered", remote.path, clone.path], in: fixture.folder)
+        try "theirs\n".write(to: clone.appendingPathComponent("clusters/THEIRS.md"), atomically: true, encoding: .utf8)
+        try fixture.git(["add", "-A"], in: clone)
+        try fixture.git(["commit", "-q", "-m", "theirs"], in: clone)
+        try fixture.git(["push", "-q", "origin", "rendered"], in: clone)
+        // Our next publish builds on their commit instead of being rejected.
+        try fixture.write("environments/production/new-one.yaml", newCluster)
+        try fixture.commitSources("add a cluster")
+        let second = try publish(request)
+        #expect(second.pushStatuses.map(\.result) == [.updated])
+        let log = try run(["git", "--git-dir=\(remote.path)", "log", "--format=%s", "rendered"], in: fixture.folder).output
+        #expect(log.split(separator: "\n").map(String.init) == ["gitopsc: render 9 environments (1 changed)", "theirs", "gitopsc: render 8 environments (8 changed)"])
+        let paths = try run(["git", "--git-dir=\(remote.path)", "ls-tree", "-r", "--name-only", "rendered"], in: fixture.folder).output
+        #expect(paths.contains("clusters/THEIRS.md") && paths.contains("clusters/production/new-one/root.yaml"))
+        #expect(try run(["git", "--git-dir=\(remote.path)", "fsck", "--strict"], in: fixture.folder).status == 0)
+    }
+
+    @Test func anUnreachableRemoteIsAClearErrorAndChangesNothingThere() throws {
+        let fixture = try PublishFixture()
+        var request = fixture.request()
+        request.push = fixture.folder.appendingPathComponent("missing.git").path
+        let error = try #require(try publishFailure(request))
+        #expect(error.code.hasPrefix("git."))
+        #expect(try fixture.gitOutput(["rev-parse", "--verify", "--quiet", "rendered"]).isEmpty)
+    }
+}
