@@ -1,10 +1,11 @@
 import Compiler
 import Foundation
 
-// Scale benchmark of `gitopsc compile`: generates a source tree with N production clusters
-// (base -> production -> 3 rings -> clusters, the repository's templates) and times the
-// compile, in memory and with the output written. Each N runs in a fresh process so that
-// the peak memory is its own.
+// Scale benchmark of `gitopsc compile` and `gitopsc check`: generates a source tree with N
+// production clusters (base -> production -> 3 rings -> clusters, the repository's
+// templates) and times the compile, the write of the output, and a check against that
+// output. Each N runs in a fresh process so that the peak memory is its own. Finally it
+// times the `gitopsc check` executable on the repository's bundled environments.
 // Usage: compile-benchmark [N ...]        (default 100 1000 2000)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -56,20 +57,46 @@ func measure(clusters: Int) throws {
     let compiled = now()
     _ = try OutputWriter.write(tree, to: root.appendingPathComponent("out").path)
     let written = now()
+    // What `gitopsc check` does: compile again, read the committed output, compare.
+    let fresh = try Compiler(root: root.path, displayBase: root.path).compile()
+    let committed = Staleness.committedFiles(in: root.appendingPathComponent("out").path, folder: fresh.folder)
+    guard Staleness.staleEnvironments(expected: fresh, committed: committed).isEmpty else { fatalError("the output should be fresh") }
+    let checked = now()
     print(String(
-        format: "%5d clusters: compile %.2f s (%.2f ms/cluster), write %.2f s, %d files, peak memory %.0f MB",
-        clusters, compiled - start, (compiled - start) * 1000 / Double(clusters), written - compiled, tree.files.count, peakMemoryMB()))
+        format: "%5d clusters: compile %.2f s (%.2f ms/cluster), write %.2f s, check %.2f s, %d files, peak memory %.0f MB",
+        clusters, compiled - start, (compiled - start) * 1000 / Double(clusters), written - compiled, checked - written,
+        tree.files.count, peakMemoryMB()))
 }
 
 if arguments.first == "--single", arguments.count == 2, let count = Int(arguments[1]) {
     try measure(clusters: count)
     exit(0)
 }
-let counts = arguments.isEmpty ? [100, 1000, 2000] : arguments.compactMap(Int.init)
-for count in counts {
+func runProcess(_ executable: URL, _ arguments: [String], quiet: Bool = false) throws {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-    process.arguments = ["--single", String(count)]
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = repository
+    if quiet { process.standardOutput = FileHandle.nullDevice }
     try process.run()
     process.waitUntilExit()
+}
+
+let counts = arguments.isEmpty ? [100, 1000, 2000] : arguments.compactMap(Int.init)
+for count in counts {
+    try runProcess(URL(fileURLWithPath: CommandLine.arguments[0]), ["--single", String(count)])
+}
+
+// `gitopsc check` on the bundled environments, warm, as a pre-commit hook runs it.
+let gitopsc = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("gitopsc")
+if FileManager.default.isExecutableFile(atPath: gitopsc.path) {
+    try runProcess(gitopsc, ["compile"], quiet: true)
+    var times: [Double] = []
+    for _ in 0..<20 {
+        let start = now()
+        try runProcess(gitopsc, ["check"], quiet: true)
+        times.append(now() - start)
+    }
+    times.sort()
+    print(String(format: "gitopsc check, bundled environments: median %.0f ms, best %.0f ms (20 runs, whole process)", times[10] * 1000, times[0] * 1000))
 }
