@@ -24,6 +24,7 @@ let package = Package(
             providers: [.apt(["libgit2-dev"])]
         ),
         .target(name: "Diagnostics"),
+        .target(name: "Diff", dependencies: ["YAML", "Diagnostics"]),
         .target(name: "FileSources"),
         .target(name: "YAML", dependencies: ["CYAML", "Diagnostics"]),
         .target(name: "Kustomize", dependencies: ["YAML", "Diagnostics", "FileSources"]),
@@ -34,7 +35,7 @@ let package = Package(
         .target(
             name: "GitopscCLI",
             dependencies: [
-                "Kustomize", "Diagnostics", "YAML", "Environments", "Compiler", "Publisher", "GitStore", "FileSources",
+                "Kustomize", "Diagnostics", "YAML", "Environments", "Compiler", "Publisher", "GitStore", "FileSources", "Diff",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,6 +45,7 @@ let package = Package(
         .target(name: "Conformance", dependencies: ["Kustomize", "YAML", "Diagnostics"]),
         .executableTarget(name: "conformance", dependencies: ["Conformance", "Kustomize"], path: "Sources/conformance-runner"),
         .executableTarget(name: "compile-benchmark", dependencies: ["Compiler"], path: "Sources/compile-benchmark"),
+        .testTarget(name: "DiffTests", dependencies: ["Diff", "YAML", "Diagnostics"]),
         .testTarget(name: "PublisherTests", dependencies: ["Publisher", "GitStore", "Diagnostics"]),
         .executableTarget(name: "publish-benchmark", dependencies: ["GitStore"], path: "Sources/publish-benchmark"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),

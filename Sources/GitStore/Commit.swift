@@ -221,6 +221,8 @@ final class PackWriter {
         var entries: [String: Entry] = [:]
         /// The existing tree this folder was read from.
         let original: git_oid?
+        /// Whether an entry of this folder itself was added, replaced or removed.
+        var changed = false
 
         init(original: git_oid? = nil) {
             self.original = original
@@ -237,17 +239,17 @@ final class PackWriter {
             git_commit_free(commit)
             root = try open(tree)
         }
-        // What was removed can come back unchanged: remember it so as not to write it again.
-        var removed: [String: git_oid] = [:]
-        for path in removing {
-            let parts = path.split(separator: "/").map(String.init)
-            if let id = try remove(parts[...], from: root) { removed[parts.joined(separator: "/")] = id }
+        // Owned files that come back are overwritten in place rather than removed, so that those
+        // unchanged leave their folders unchanged (and not written again).
+        let added = Set(adding.map { $0.path.joined(separator: "/") })
+        for path in removing.subtracting(added) {
+            try remove(path.split(separator: "/").map(String.init)[...], from: root)
         }
         for (parts, bytes) in adding {
-            let path = parts.joined(separator: "/")
             let id = try Self.hash(bytes, GIT_OBJECT_BLOB)
-            if let previous = try add(id, at: parts[...], in: root, path: path) ?? removed[path], previous == id { continue }
-            _ = try store(bytes, GIT_OBJECT_BLOB, what: "'\(path)'")
+            if try add(id, at: parts[...], in: root, folderPath: "") {
+                _ = try store(bytes, GIT_OBJECT_BLOB, what: "'\(parts.joined(separator: "/"))'")
+            }
         }
         let id = try write(root, isRoot: true)!
         return (id, root.original.map { $0 == id } ?? false)
@@ -267,9 +269,8 @@ final class PackWriter {
         return folder
     }
 
-    /// The subfolder `name`, opened from its tree when needed; with `create`, made when absent.
-    /// Without `create`, `nil` when absent or a file; with it, a file in the way is an error.
-    private func subfolder(_ name: String, of folder: Folder, create: Bool, path: @autoclosure () -> String) throws(Diagnostic) -> Folder? {
+    /// The subfolder `name`, opened from its tree when needed; `nil` when absent or a file.
+    private func subfolder(_ name: String, of folder: Folder) throws(Diagnostic) -> Folder? {
         switch folder.entries[name] {
         case .folder(let subfolder):
             return subfolder
@@ -277,50 +278,59 @@ final class PackWriter {
             let subfolder = try open(id)
             folder.entries[name] = .folder(subfolder)
             return subfolder
-        case .object:
-            guard create else { return nil }
-            throw Diagnostic.error("git.path-conflict", "cannot write '\(path())': a file that gitopsc does not own is in the way")
-        case nil:
-            guard create else { return nil }
+        case .object, nil:
+            return nil
+        }
+    }
+
+    /// Removes the file at `parts`; folders are left alone, as an owned path never stands for a
+    /// whole folder.
+    private func remove(_ parts: ArraySlice<String>, from folder: Folder) throws(Diagnostic) {
+        guard let name = parts.first else { return }
+        if parts.count == 1 {
+            if case .object(_, let mode) = folder.entries[name], mode != GIT_FILEMODE_TREE {
+                folder.entries[name] = nil
+                folder.changed = true
+            }
+            return
+        }
+        guard let subfolder = try subfolder(name, of: folder) else { return }
+        try remove(parts.dropFirst(), from: subfolder)
+    }
+
+    /// Puts blob `id` at `parts` (mode 100644), returning whether that blob must be written (it
+    /// was not already there). Owned files are removed beforehand, so a file in the way is foreign.
+    private func add(_ id: git_oid, at parts: ArraySlice<String>, in folder: Folder, folderPath: String) throws(Diagnostic) -> Bool {
+        let name = parts.first!
+        let path = folderPath.isEmpty ? name : folderPath + "/" + name
+        if parts.count > 1 {
+            if let subfolder = try subfolder(name, of: folder) {
+                return try add(id, at: parts.dropFirst(), in: subfolder, folderPath: path)
+            }
+            if folder.entries[name] != nil {
+                throw Diagnostic.error(
+                    "git.path-conflict", "cannot write '\(path)/\(parts.dropFirst().joined(separator: "/"))': '\(path)', a file that gitopsc does not own, is in the way"
+                )
+            }
             let subfolder = Folder()
             folder.entries[name] = .folder(subfolder)
-            return subfolder
+            folder.changed = true
+            return try add(id, at: parts.dropFirst(), in: subfolder, folderPath: path)
         }
-    }
-
-    /// Removes the file at `parts`, returning its blob id; folders are left alone, as an owned
-    /// path never stands for a whole folder.
-    private func remove(_ parts: ArraySlice<String>, from folder: Folder) throws(Diagnostic) -> git_oid? {
-        guard let name = parts.first else { return nil }
-        if parts.count == 1 {
-            guard case .object(let id, let mode) = folder.entries[name], mode != GIT_FILEMODE_TREE else { return nil }
-            folder.entries[name] = nil
-            return mode == GIT_FILEMODE_BLOB ? id : nil
-        }
-        guard let subfolder = try subfolder(name, of: folder, create: false, path: "") else { return nil }
-        return try remove(parts.dropFirst(), from: subfolder)
-    }
-
-    /// Puts blob `id` at `parts` (mode 100644), returning the id of the blob it replaces, if any.
-    private func add(_ id: git_oid, at parts: ArraySlice<String>, in folder: Folder, path: String) throws(Diagnostic) -> git_oid? {
-        let name = parts.first!
-        if parts.count > 1 {
-            let subfolder = try subfolder(name, of: folder, create: true, path: path)!
-            return try add(id, at: parts.dropFirst(), in: subfolder, path: path)
-        }
-        var previous: git_oid?
         switch folder.entries[name] {
-        case .object(_, GIT_FILEMODE_TREE):
+        case .object(let existing, GIT_FILEMODE_BLOB) where existing == id:
+            return false
+        case .folder(let emptied) where emptied.entries.isEmpty:
+            folder.entries[name] = .object(id, GIT_FILEMODE_BLOB)
+            folder.changed = true
+            return true
+        case .object(_, GIT_FILEMODE_TREE), .folder:
             throw Diagnostic.error("git.path-conflict", "cannot write '\(path)': a folder that gitopsc does not own is in the way")
-        case .folder(let existing) where !existing.entries.isEmpty:
-            throw Diagnostic.error("git.path-conflict", "cannot write '\(path)': a folder that gitopsc does not own is in the way")
-        case .object(let existing, GIT_FILEMODE_BLOB):
-            previous = existing
         default:
-            previous = nil
+            folder.entries[name] = .object(id, GIT_FILEMODE_BLOB)
+            folder.changed = true
+            return true
         }
-        folder.entries[name] = .object(id, GIT_FILEMODE_BLOB)
-        return previous
     }
 
     /// Writes the changed folders bottom-up in git's tree format. An emptied folder is dropped, as
@@ -328,15 +338,19 @@ final class PackWriter {
     private func write(_ folder: Folder, isRoot: Bool = false) throws(Diagnostic) -> git_oid? {
         var entries: [(key: [UInt8], name: String, mode: git_filemode_t, id: git_oid)] = []
         entries.reserveCapacity(folder.entries.count)
+        var changed = folder.changed
         for (name, entry) in folder.entries {
             switch entry {
             case .object(let id, let mode):
                 entries.append((Self.sortKey(name, mode), name, mode, id))
             case .folder(let subfolder):
-                guard let id = try write(subfolder) else { continue }
+                let id = try write(subfolder)
+                if id == nil || subfolder.original.map({ !($0 == id!) }) ?? true { changed = true }
+                guard let id else { continue }
                 entries.append((Self.sortKey(name, GIT_FILEMODE_TREE), name, GIT_FILEMODE_TREE, id))
             }
         }
+        if let original = folder.original, !changed { return original }
         if entries.isEmpty && !isRoot { return nil }
         entries.sort { $0.key.lexicographicallyPrecedes($1.key) }
         var bytes: [UInt8] = []

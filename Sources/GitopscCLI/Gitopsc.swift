@@ -9,7 +9,7 @@ public struct Gitopsc: ParsableCommand {
         commandName: "gitopsc",
         abstract: "A GitOps manifest compiler: kustomize-compatible builds, environments, Argo CD and OpenShift Pipelines manifests.",
         version: gitopscVersion,
-        subcommands: [BuildCommand.self, CompileCommand.self, PublishCommand.self, CheckCommand.self, ExplainCommand.self, SchemaCommand.self]
+        subcommands: [BuildCommand.self, CompileCommand.self, PublishCommand.self, CheckCommand.self, DiffCommand.self, ExplainCommand.self, SchemaCommand.self]
     )
 
     public init() {}

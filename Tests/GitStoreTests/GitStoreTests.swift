@@ -123,6 +123,19 @@ import Testing
         #expect(try repository.file("apps/team/keep.yaml", atCommit: id) == bytes("theirs\n"))
         // The emptied folder is gone; the untouched one keeps its very tree object.
         #expect(try target.git("rev-parse", "main:apps/team") == target.git("rev-parse", "main~2:apps/team"))
+
+        // An owned file may become a folder and an owned folder's files a file.
+        _ = try repository.commit(
+            branch: "main", files: ["apps/prod/a.yaml/inner": bytes("i\n"), "apps/.gitopsc": bytes("flat\n")],
+            ownedPaths: Set(second.keys), message: "third", author: publisher, committer: publisher
+        )
+        #expect(try target.git("ls-tree", "-r", "--name-only", "main") == """
+            README.md
+            apps/.gitopsc
+            apps/prod/a.yaml/inner
+            apps/team/keep.yaml
+
+            """)
         try target.fsck()
     }
 

@@ -1,0 +1,118 @@
+import YAML
+
+public enum DiffFormat: Sendable, Equatable {
+    /// For a terminal; ANSI colours only when asked (the CLI decides from isatty and NO_COLOR).
+    case text(colour: Bool)
+    /// For a pull-request comment, at most `maxBytes` UTF-8 bytes.
+    case markdown(maxBytes: Int)
+    /// The shape documented in docs/diff-json.md.
+    case json
+}
+
+public enum DiffRenderer {
+    public static func render(_ diff: TreeDiff, as format: DiffFormat) -> String {
+        switch format {
+        case .text(let colour): TextRenderer.render(diff, colour: colour)
+        case .markdown(let maxBytes): MarkdownRenderer.render(diff, maxBytes: maxBytes)
+        case .json: JSONRenderer.render(diff)
+        }
+    }
+}
+
+/// One line of the human-readable body: a sign column (`+`, `-`, `~`, ` `) and its text;
+/// `@` marks a line-diff hunk header, printed with a blank sign column.
+struct BodyLine {
+    var sign: Character
+    var text: String
+
+    var plain: String { "\(sign == "@" ? " " : sign) \(text)" }
+}
+
+/// The per-object lines shared by the text and markdown renderers.
+enum Body {
+    /// Inline values longer than this are cut: a whole added subtree on one line is not
+    /// readable anyway, and the JSON output keeps every value.
+    static let maximumValueLength = 200
+
+    static func summary(_ environment: EnvironmentDiff) -> String {
+        guard !environment.isEmpty else { return "no differences" }
+        var text = "+\(environment.added.count) -\(environment.removed.count) ~\(environment.changed.count)"
+        if !environment.renamed.isEmpty { text += ", \(environment.renamed.count) renamed" }
+        return text
+    }
+
+    /// One block of lines per object with a difference: added, removed, renamed, changed.
+    static func objectBlocks(_ environment: EnvironmentDiff) -> [[BodyLine]] {
+        var blocks: [[BodyLine]] = []
+        for key in environment.added {
+            blocks.append([BodyLine(sign: "+", text: key.description)])
+        }
+        for key in environment.removed {
+            blocks.append([BodyLine(sign: "-", text: key.description)])
+        }
+        for rename in environment.renamed {
+            let header = BodyLine(sign: "~", text: "\(rename.from) renamed to \(rename.to.qualifiedName)")
+            blocks.append([header] + rename.changes.flatMap(lines))
+        }
+        for change in environment.changed {
+            blocks.append([BodyLine(sign: "~", text: change.key.description)] + change.changes.flatMap(lines))
+        }
+        return blocks
+    }
+
+    static func lines(_ change: FieldChange) -> [BodyLine] {
+        let indent = "    "
+        let secret = change.secret ? " (secret, value not shown)" : ""
+        if let lineDiff = change.lineDiff {
+            let sign: Character = change.kind == .added ? "+" : change.kind == .removed ? "-" : "~"
+            var lines = [BodyLine(sign: sign, text: "\(indent)\(change.path): multi-line string")]
+            for line in lineDiff {
+                let first = line.first ?? " "
+                let rest = first == "@" ? line : String(line.dropFirst())
+                lines.append(BodyLine(sign: first, text: "\(indent)    \(rest)"))
+            }
+            return lines
+        }
+        switch change.kind {
+        case .added:
+            return [BodyLine(sign: "+", text: "\(indent)\(change.path): \(value(change.new))\(secret)")]
+        case .removed:
+            return [BodyLine(sign: "-", text: "\(indent)\(change.path): \(value(change.old))\(secret)")]
+        case .changed:
+            return [BodyLine(sign: "~", text: "\(indent)\(change.path): \(value(change.old)) -> \(value(change.new))\(secret)")]
+        case .reordered:
+            return [BodyLine(sign: "~", text: "\(indent)\(change.path): order \(value(change.old)) -> \(value(change.new))")]
+        }
+    }
+
+    static func value(_ node: Node?) -> String {
+        guard let node else { return "(none)" }
+        let text = inline(node)
+        guard text.count > maximumValueLength else { return text }
+        return text.prefix(maximumValueLength) + "... (\(text.count - maximumValueLength) more characters)"
+    }
+
+    /// A one-line, flow-style rendering: `{a: 1, b: [x, "2"]}`; strings are quoted when they
+    /// would otherwise read as another type or carry line breaks.
+    static func inline(_ node: Node) -> String {
+        switch node.content {
+        case .scalar(let scalar):
+            let type = ScalarType.of(scalar)
+            guard type == .string || type == .binary else { return ScalarType.canonical(scalar.value, as: type) }
+            return needsQuotes(scalar.value) ? JSONRenderer.quoted(scalar.value) : scalar.value
+        case .mapping(let entries):
+            let sorted = entries.sorted { $0.name < $1.name }
+            return "{" + sorted.map { "\($0.name): \(inline($0.value))" }.joined(separator: ", ") + "}"
+        case .sequence(let items):
+            return "[" + items.map(inline).joined(separator: ", ") + "]"
+        }
+    }
+
+    private static func needsQuotes(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return true }
+        if ScalarType.resolvePlain(text) != .string { return true }
+        if first == " " || last == " " || "\"'[{&*!|>%@`#".unicodeScalars.contains(first) { return true }
+        return text.contains("\n") || text.contains("\t") || text.contains(", ") || text.contains(": ")
+            || text.contains(" -> ") || text.contains("}") || text.contains("]")
+    }
+}

@@ -1,0 +1,161 @@
+import YAML
+
+/// The machine-readable diff documented in docs/diff-json.md. Written by hand so that keys
+/// come in the documented order, not a serializer's.
+enum JSONRenderer {
+    static let formatVersion = 1
+
+    /// A JSON value whose objects keep their keys in insertion order.
+    private indirect enum Value {
+        case string(String)
+        case number(String)
+        case bool(Bool)
+        case null
+        case array([Value])
+        case object([(String, Value)])
+    }
+
+    static func render(_ diff: TreeDiff) -> String {
+        let totals: [(String, Value)] = [
+            ("environments", count(diff.environments.count)),
+            ("changedEnvironments", count(diff.environments.filter { !$0.isEmpty }.count)),
+            ("added", count(diff.environments.map(\.added.count).reduce(0, +))),
+            ("removed", count(diff.environments.map(\.removed.count).reduce(0, +))),
+            ("renamed", count(diff.environments.map(\.renamed.count).reduce(0, +))),
+            ("changed", count(diff.environments.map(\.changed.count).reduce(0, +))),
+        ]
+        let root = Value.object([
+            ("version", count(formatVersion)),
+            ("empty", .bool(diff.isEmpty)),
+            ("summary", .object(totals)),
+            ("environments", .array(diff.environments.map(environment))),
+        ])
+        var output = ""
+        write(root, indent: "", to: &output)
+        return output + "\n"
+    }
+
+    private static func count(_ n: Int) -> Value { .number(String(n)) }
+
+    private static func environment(_ environment: EnvironmentDiff) -> Value {
+        .object([
+            ("name", .string(environment.name)),
+            ("summary", .object([
+                ("added", count(environment.added.count)),
+                ("removed", count(environment.removed.count)),
+                ("renamed", count(environment.renamed.count)),
+                ("changed", count(environment.changed.count)),
+            ])),
+            ("added", .array(environment.added.map(object))),
+            ("removed", .array(environment.removed.map(object))),
+            ("renamed", .array(environment.renamed.map { rename in
+                .object([
+                    ("from", object(rename.from)),
+                    ("to", object(rename.to)),
+                    ("changes", .array(rename.changes.map(change))),
+                ])
+            })),
+            ("changed", .array(environment.changed.map { changed in
+                .object([
+                    ("object", object(changed.key)),
+                    ("changes", .array(changed.changes.map(change))),
+                ])
+            })),
+        ])
+    }
+
+    private static func object(_ key: ObjectKey) -> Value {
+        .object([
+            ("group", .string(key.group)),
+            ("kind", .string(key.kind)),
+            ("namespace", .string(key.namespace)),
+            ("name", .string(key.name)),
+        ])
+    }
+
+    private static func change(_ change: FieldChange) -> Value {
+        .object([
+            ("path", .string(change.path)),
+            ("kind", .string(change.kind.rawValue)),
+            ("old", change.old.map(value) ?? .null),
+            ("new", change.new.map(value) ?? .null),
+            ("secret", .bool(change.secret)),
+            ("lineDiff", change.lineDiff.map { .array($0.map(Value.string)) } ?? .null),
+        ])
+    }
+
+    /// A YAML node as the JSON value a Kubernetes client reads it as.
+    private static func value(_ node: Node) -> Value {
+        switch node.content {
+        case .scalar(let scalar):
+            let type = ScalarType.of(scalar)
+            switch type {
+            case .null: return .null
+            case .bool: return .bool(ScalarType.canonical(scalar.value, as: .bool) == "true")
+            case .int:
+                let canonical = ScalarType.canonical(scalar.value, as: .int)
+                return Int64(canonical) != nil ? .number(canonical) : .string(scalar.value)
+            case .float:
+                guard let number = ScalarType.parseFloat(scalar.value), number.isFinite else { return .string(scalar.value) }
+                return .number(number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : "\(number)")
+            case .string, .binary:
+                return .string(scalar.value)
+            }
+        case .mapping(let entries):
+            return .object(entries.sorted { $0.name < $1.name }.map { ($0.name, value($0.value)) })
+        case .sequence(let items):
+            return .array(items.map(value))
+        }
+    }
+
+    private static func write(_ value: Value, indent: String, to output: inout String) {
+        switch value {
+        case .string(let text): output += quoted(text)
+        case .number(let text): output += text
+        case .bool(let flag): output += flag ? "true" : "false"
+        case .null: output += "null"
+        case .array(let items):
+            guard !items.isEmpty else {
+                output += "[]"
+                return
+            }
+            output += "[\n"
+            for (index, item) in items.enumerated() {
+                output += indent + "  "
+                write(item, indent: indent + "  ", to: &output)
+                output += index == items.count - 1 ? "\n" : ",\n"
+            }
+            output += indent + "]"
+        case .object(let members):
+            guard !members.isEmpty else {
+                output += "{}"
+                return
+            }
+            output += "{\n"
+            for (index, (key, member)) in members.enumerated() {
+                output += indent + "  " + quoted(key) + ": "
+                write(member, indent: indent + "  ", to: &output)
+                output += index == members.count - 1 ? "\n" : ",\n"
+            }
+            output += indent + "}"
+        }
+    }
+
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Compiler
+import Diagnostics
+import Diff
+import FileSources
+import Foundation
+import GitStore
+import Publisher
+
+struct DiffCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "Semantic, resource-level diff between two environments or two revisions.",
+        discussion: """
+            gitopsc diff staging/stone-stg-rh01 production/east-1      two environments of the working tree
+            gitopsc diff --from main [ENV...]                          a revision vs the working tree
+            gitopsc diff --from v1 --to v2 [ENV...]                    two revisions
+            Exit status: 0 equal, 1 different, 2 error (like diff).
+            """
+    )
+
+    @Argument(help: "Two environments, or with --from the environments to compare (default all).")
+    var environments: [String] = []
+
+    @Option(name: .customLong("from"), help: "The old revision of the sources.")
+    var from: String?
+
+    @Option(name: .customLong("to"), help: "The new revision (default: the working tree).")
+    var to: String?
+
+    @Option(name: .customLong("root"), help: "The source folder holding environments/, templates/ and gitopsc.yaml.")
+    var root: String = "."
+
+    @Option(name: .customLong("output"), help: "text, markdown or json.")
+    var output: String = "text"
+
+    @Option(name: .customLong("ignore"), help: "Hide differences at paths matching this pattern (* one segment, ** any); repeatable.")
+    var ignore: [String] = []
+
+    @Option(name: .customLong("max-bytes"), help: "Size cap of the markdown output.")
+    var maxBytes: Int = 60_000
+
+    @OptionGroup var diagnostics: DiagnosticOptions
+
+    func validate() throws {
+        guard ["text", "markdown", "json"].contains(output) else {
+            throw ValidationError("--output must be text, markdown or json")
+        }
+        if from == nil && environments.count != 2 {
+            throw ValidationError("give two environments, or --from REV (and optionally --to REV)")
+        }
+        if to != nil && from == nil {
+            throw ValidationError("--to needs --from")
+        }
+    }
+
+    func run() throws {
+        let root = URL(fileURLWithPath: self.root).standardizedFileURL.path
+        let difference = try diagnostics.reportingInputErrors { () throws -> TreeDiff in
+            if let from {
+                let old = try compile(root: root, revision: from, environments: environments)
+                let new = try compile(root: root, revision: to, environments: environments)
+                return try TreeDiffer.diff(old: old.files, new: new.files, folder: new.folder, ignore: ignore)
+            }
+            let tree = try compile(root: root, revision: nil, environments: environments)
+            return try TreeDiffer.diffEnvironments(
+                (tree.files, environments[0]), (tree.files, environments[1]), folder: tree.folder, ignore: ignore)
+        }
+        let format: DiffFormat
+        switch output {
+        case "markdown": format = .markdown(maxBytes: maxBytes)
+        case "json": format = .json
+        default:
+            format = .text(colour: isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+        }
+        print(DiffRenderer.render(difference, as: format), terminator: "")
+        if !difference.isEmpty { throw ExitStatus.failed }
+    }
+
+    /// The rendered tree of the working tree or of a revision, in memory.
+    private func compile(root: String, revision: String?, environments: [String]) throws -> RenderedTree {
+        let files: any FileSource = try revision.map { revision throws(Diagnostic) in
+            try Publisher.snapshot(of: revision, in: GitRepository(path: root, searchParents: true), root: root)
+        } ?? LocalFiles()
+        return try Compiler(root: root, files: files).compile(environments)
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+@Suite(.enabled(if: gitopscBinary != nil, "the gitopsc executable is not built beside the tests: run `swift build --build-tests`"))
+struct DiffCommandTests {
+    @Test func twoEnvironmentsOfTheWorkingTree() throws {
+        let root = try sourceTree(clusterExtra: "")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try "extends: base\ncluster:\n  name: west\n  server: https://api.west.example.com:6443\ncomponents:\n  web: {namespace: web-west}\n"
+            .write(to: root.appendingPathComponent("environments/prod/west.yaml"), atomically: true, encoding: .utf8)
+        let same = try gitopsc(["diff", "prod/east", "prod/east"], in: root)
+        #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
+        let different = try gitopsc(["diff", "prod/east", "prod/west", "--output", "json"], in: root)
+        #expect(different.status == 1, "\(different.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(different.stdout.utf8)) as? [String: Any]
+        #expect(json?["version"] as? Int == 1)
+        #expect(different.stdout.contains("prod-west-web"), "\(different.stdout)")
+    }
+
+    @Test func aRevisionAgainstTheWorkingTreeAndTwoRevisions() throws {
+        let root = try sourceTree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let setup = try bash("git init -q && git add -A && git commit -q -m one && git tag one", in: root, environment: publishIdentity)
+        #expect(setup.status == 0, "\(setup.output)")
+        #expect(try gitopsc(["diff", "--from", "one"], in: root).status == 0)
+        try "apiVersion: v1\nkind: Secret\nmetadata:\n  name: token\nstringData:\n  token: hunter2-plaintext\n"
+            .write(to: root.appendingPathComponent("templates/web/secret.yaml"), atomically: true, encoding: .utf8)
+        try "extends: base\ncluster:\n  name: east\n  server: https://api.east.example.com:6443\nsecrets:\n  allowPlaintext: true\n"
+            .write(to: root.appendingPathComponent("environments/prod/east.yaml"), atomically: true, encoding: .utf8)
+        let working = try gitopsc(["diff", "--from", "one", "--output", "markdown"], in: root)
+        #expect(working.status == 1, "\(working.stderr)")
+        #expect(working.stdout.contains("<details>"))
+        #expect(!working.stdout.contains("hunter2-plaintext"))
+        let commit = try bash("git add -A && git commit -q -m two && git tag two", in: root, environment: publishIdentity)
+        #expect(commit.status == 0, "\(commit.output)")
+        let revisions = try gitopsc(["diff", "--from", "one", "--to", "two"], in: root)
+        #expect(revisions.status == 1)
+        #expect(revisions.stdout.contains("Secret") && !revisions.stdout.contains("hunter2-plaintext"), "\(revisions.stdout)")
+        #expect(try gitopsc(["diff", "--from", "two", "--to", "two"], in: root).status == 0)
+    }
+
+    @Test func usageErrorsExitWithTwo() throws {
+        let root = try sourceTree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try gitopsc(["diff", "prod/east"], in: root).status == 2)
+        #expect(try gitopsc(["diff", "prod/east", "prod/nowhere"], in: root).status == 2)
+    }
+}
