@@ -1,6 +1,7 @@
 import ArgumentParser
 import Compiler
 import Diagnostics
+import Diff
 import FileSources
 import Foundation
 import GitStore
@@ -48,11 +49,23 @@ struct CheckCommand: ParsableCommand {
             let target = branch.map { "branch '\($0)'" } ?? "'\(outputDirectory ?? "the output folder of gitopsc.yaml")'"
             var message = "rendered output in \(target) is stale for \(stale.count) environment\(stale.count == 1 ? "" : "s"):\n"
             message += stale.map { "  \($0)\n" }.joined()
+            message += shortDiff(committed: committed, expected: tree)
             message += branch == nil ? "run `gitopsc compile` and commit the result\n" : "run `gitopsc publish`\n"
             FileHandle.standardError.write(Data(message.utf8))
             throw ExitStatus.failed
         }
         print("rendered output is up to date (\(tree.environments.count) environments)")
+    }
+
+    /// The first lines of the semantic diff from the committed output to the expected one.
+    private func shortDiff(committed: [String: String], expected: RenderedTree, lines limit: Int = 30) -> String {
+        guard let difference = try? TreeDiffer.diff(old: committed, new: expected.files, folder: expected.folder), !difference.isEmpty else {
+            return ""
+        }
+        let lines = DiffRenderer.render(difference, as: .text(colour: false)).split(separator: "\n", omittingEmptySubsequences: false)
+        var text = lines.prefix(limit).joined(separator: "\n") + "\n"
+        if lines.count > limit { text += "... (\(lines.count - limit) more lines: see `gitopsc diff`)\n" }
+        return text
     }
 
     private func committedFiles(folder: String, settings: ProjectSettings, root: String) throws -> [String: String] {
