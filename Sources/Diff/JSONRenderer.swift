@@ -1,3 +1,4 @@
+import Diagnostics
 import YAML
 
 /// The machine-readable diff documented in docs/diff-json.md. Written by hand so that keys
@@ -110,7 +111,7 @@ enum JSONRenderer {
 
     private static func write(_ value: Value, indent: String, to output: inout String) {
         switch value {
-        case .string(let text): output += quoted(text)
+        case .string(let text): output += JSONText.quoted(text)
         case .number(let text): output += text
         case .bool(let flag): output += flag ? "true" : "false"
         case .null: output += "null"
@@ -133,29 +134,11 @@ enum JSONRenderer {
             }
             output += "{\n"
             for (index, (key, member)) in members.enumerated() {
-                output += indent + "  " + quoted(key) + ": "
+                output += indent + "  " + JSONText.quoted(key) + ": "
                 write(member, indent: indent + "  ", to: &output)
                 output += index == members.count - 1 ? "\n" : ",\n"
             }
             output += indent + "}"
         }
-    }
-
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }

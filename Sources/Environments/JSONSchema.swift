@@ -1,3 +1,4 @@
+import Diagnostics
 extension EnvironmentSchema {
     /// The JSON Schema (draft 2020-12) of an environment file, as shipped in
     /// `schema/environment.schema.json`: generated from `spec`, with a fixed key order
@@ -75,7 +76,7 @@ enum JSONValue {
     func rendered(indent: String) -> String {
         let inner = indent + "  "
         switch self {
-        case .string(let text): return Self.quoted(text)
+        case .string(let text): return JSONText.quoted(text)
         case .integer(let number): return String(number)
         case .bool(let flag): return flag ? "true" : "false"
         case .null: return "null"
@@ -88,7 +89,7 @@ enum JSONValue {
             return "[\n" + items.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
         case .object(let entries):
             guard !entries.isEmpty else { return "{}" }
-            return "{\n" + entries.map { "\(inner)\(Self.quoted($0.0)): \($0.1.rendered(indent: inner))" }.joined(separator: ",\n") + "\n\(indent)}"
+            return "{\n" + entries.map { "\(inner)\(JSONText.quoted($0.0)): \($0.1.rendered(indent: inner))" }.joined(separator: ",\n") + "\n\(indent)}"
         }
     }
 
@@ -97,23 +98,5 @@ enum JSONValue {
         case .array, .object: return false
         default: return true
         }
-    }
-
-    private static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 }

@@ -345,7 +345,8 @@ final class PackWriter {
                 entries.append((Self.sortKey(name, mode), name, mode, id))
             case .folder(let subfolder):
                 let id = try write(subfolder)
-                if id == nil || subfolder.original.map({ !($0 == id!) }) ?? true { changed = true }
+                let unchanged = id.flatMap { id in subfolder.original.map { $0 == id } } ?? false
+                if !unchanged { changed = true }
                 guard let id else { continue }
                 entries.append((Self.sortKey(name, GIT_FILEMODE_TREE), name, GIT_FILEMODE_TREE, id))
             }
