@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+let pythonHasJSONSchema = (try? bash("python3 -c 'import jsonschema'", in: FileManager.default.temporaryDirectory).status == 0) ?? false
+
 @Suite(.enabled(if: gitopscBinary != nil, "the gitopsc executable is not built beside the tests: run `swift build --build-tests`"))
 struct DiffCommandTests {
     @Test func twoEnvironmentsOfTheWorkingTree() throws {
@@ -37,6 +39,33 @@ struct DiffCommandTests {
         #expect(revisions.status == 1)
         #expect(revisions.stdout.contains("Secret") && !revisions.stdout.contains("hunter2-plaintext"), "\(revisions.stdout)")
         #expect(try gitopsc(["diff", "--from", "two", "--to", "two"], in: root).status == 0)
+    }
+
+    /// The JSON output of a diff with renames, changes, additions and a masked Secret is
+    /// valid against the published schema (checked with Python's jsonschema).
+    @Test(.enabled(if: pythonHasJSONSchema, "python3 with jsonschema is not installed: skipping the JSON Schema check of diff output"))
+    func jsonOutputIsValidAgainstItsSchema() throws {
+        let root = try sourceTree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(try bash("git init -q && git add -A && git commit -q -m one", in: root, environment: publishIdentity).status == 0)
+        try "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-7fk2h9c8m4\ndata:\n  level: info\n  script: |\n    one\n    two\n"
+            .write(to: root.appendingPathComponent("templates/web/cm.yaml"), atomically: true, encoding: .utf8)
+        try "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 8080\n"
+            .write(to: root.appendingPathComponent("templates/web/service.yaml"), atomically: true, encoding: .utf8)
+        #expect(try bash("git add -A && git commit -q -m two", in: root, environment: publishIdentity).status == 0)
+        try "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-b5t9m2kg6d\ndata:\n  level: debug\n  script: |\n    one\n    three\n"
+            .write(to: root.appendingPathComponent("templates/web/cm.yaml"), atomically: true, encoding: .utf8)
+        let diff = try gitopsc(["diff", "--from", "HEAD~1", "--output", "json"], in: root)
+        #expect(diff.status == 1, "\(diff.stderr)")
+        let output = root.appendingPathComponent("diff.json")
+        try diff.stdout.write(to: output, atomically: true, encoding: .utf8)
+        let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("schema/diff.schema.json")
+        let check = try bash("""
+            python3 -c 'import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))); print("valid")' "\(output.path)" "\(schema.path)"
+            """, in: root)
+        #expect(check.output.contains("valid") && check.status == 0, "\(check.output)")
+        #expect(diff.stdout.contains("\"renamed\": ["))
     }
 
     @Test func usageErrorsExitWithTwo() throws {
