@@ -121,20 +121,16 @@ final class PackWriter {
     private let database: OpaquePointer
     private let memory: OpaquePointer
     private let memoryRepository: OpaquePointer
-    private let mempack: Mempack
     private let backend: OpaquePointer
     /// The objects in the in-memory database, in the order written.
     private var written: [git_oid] = []
 
     init(repository: OpaquePointer) throws(Diagnostic) {
-        guard let mempack = Mempack.shared else {
-            throw Diagnostic.error("git.mempack-unavailable", "the linked libgit2 has no in-memory object database (git_mempack_new)")
-        }
         var database: OpaquePointer?
         var memory: OpaquePointer?
         var backend: OpaquePointer?
         var memoryRepository: OpaquePointer?
-        guard git_repository_odb(&database, repository) == 0, git_odb_new(&memory) == 0, mempack.new(&backend) == 0,
+        guard git_repository_odb(&database, repository) == 0, git_odb_new(&memory) == 0, git_mempack_new(&backend) == 0,
               git_odb_add_backend(memory, backend, 999) == 0, git_repository_wrap_odb(&memoryRepository, memory) == 0
         else {
             let failure = LibGit2.failure("git.write-failed", "cannot set up an in-memory object database")
@@ -146,7 +142,6 @@ final class PackWriter {
         self.database = database!
         self.memory = memory!
         self.memoryRepository = memoryRepository!
-        self.mempack = mempack
         self.backend = backend!
     }
 
@@ -158,7 +153,7 @@ final class PackWriter {
 
     /// Drops the objects built so far.
     func discard() {
-        _ = mempack.reset(backend)
+        _ = git_mempack_reset(backend)
         written.removeAll()
     }
 

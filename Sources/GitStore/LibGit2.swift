@@ -61,22 +61,3 @@ extension git_oid {
         return git_oid_cmp(&a, &b) == 0
     }
 }
-
-/// The in-memory object database of `git2/sys/mempack.h`. The `CLibGit2` shim includes only
-/// `git2.h`, which leaves out the `sys/` headers, so the entry points are looked up in the libgit2
-/// already linked into the process.
-struct Mempack: @unchecked Sendable {
-    typealias New = @convention(c) (UnsafeMutablePointer<OpaquePointer?>?) -> Int32
-    typealias Reset = @convention(c) (OpaquePointer?) -> Int32
-
-    let new: New
-    let reset: Reset
-
-    static let shared: Mempack? = {
-        guard let process = dlopen(nil, RTLD_NOW),
-              let new = dlsym(process, "git_mempack_new"),
-              let reset = dlsym(process, "git_mempack_reset")
-        else { return nil }
-        return Mempack(new: unsafeBitCast(new, to: New.self), reset: unsafeBitCast(reset, to: Reset.self))
-    }()
-}
