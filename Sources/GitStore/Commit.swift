@@ -38,6 +38,23 @@ extension GitRepository {
         committer: Signature,
         maxAttempts: Int = 30
     ) throws(Diagnostic) -> CommitOutcome {
+        try commit(
+            branch: branch, files: files, ownedPathsAt: { _ in ownedPaths }, message: message,
+            author: author, committer: committer, maxAttempts: maxAttempts)
+    }
+
+    /// `commit` with the owned paths read from each tip it builds on (e.g. from the ownership
+    /// manifest in the branch), so that a retry after another publisher moved the branch
+    /// prunes what that publisher owned, not what the first tip listed.
+    public func commit(
+        branch: String,
+        files: [String: [UInt8]],
+        ownedPathsAt ownedPaths: (_ tip: String?) throws(Diagnostic) -> Set<String>,
+        message: String,
+        author: Signature,
+        committer: Signature,
+        maxAttempts: Int = 30
+    ) throws(Diagnostic) -> CommitOutcome {
         let reference = try Self.reference(of: branch)
         if try isCheckedOut(branch) {
             throw Diagnostic.error(
@@ -54,7 +71,7 @@ extension GitRepository {
         let attempts = max(1, maxAttempts)
         for attempt in 1...attempts {
             let tip = try Self.tip(of: reference, in: handle)
-            let tree = try writer.tree(base: tip, removing: ownedPaths, adding: newFiles)
+            let tree = try writer.tree(base: tip, removing: try ownedPaths(tip?.hex), adding: newFiles)
             if let tip, tree.unchangedFromBase {
                 writer.discard()
                 return .unchanged(tip: tip.hex)

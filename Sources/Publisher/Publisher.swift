@@ -98,14 +98,13 @@ public enum Publisher {
     /// One commit of the rendered tree on the branch's current tip (or none when unchanged).
     static func commit(_ tree: RenderedTree, source: Source, to target: GitRepository, branch: String, request: PublishRequest) throws(Diagnostic) -> PublishResult {
         let tip = try target.tip(of: branch)
-        let owned = try ownedPaths(in: target, at: tip, folder: tree.folder, adopt: request.adopt)
         let changed = try changedEnvironments(tree, in: target, at: tip)
         let author = try target.signature(name: request.authorName, email: request.authorEmail, kind: .author)
         let committer = try target.signature(name: request.committerName, email: request.committerEmail, kind: .committer)
         let outcome = try target.commit(
             branch: branch,
             files: tree.files.mapValues { Array($0.utf8) },
-            ownedPaths: owned,
+            ownedPathsAt: { tip throws(Diagnostic) in try ownedPaths(in: target, at: tip, folder: tree.folder, adopt: request.adopt) },
             message: message(tree: tree, changed: changed, source: source),
             author: author,
             committer: committer,

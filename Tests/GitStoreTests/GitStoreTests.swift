@@ -222,6 +222,40 @@ import Testing
         try target.fsck()
     }
 
+    /// A retry asks again which paths are owned, at the new tip: what the intruder added as
+    /// owned (listed in its own manifest) is pruned, not left behind unlisted.
+    @Test func ownedPathsAreReadAgainAtEveryTipOfARetry() throws {
+        let target = try TestRepository()
+        let repository = try target.open()
+        let other = try target.open()
+        _ = try repository.commit(
+            branch: "main", files: ["owned.txt": bytes("a"), "ours/a": bytes("1")], ownedPaths: [], message: "base", author: publisher, committer: publisher)
+        repository.beforeReferenceUpdate = { attempt in
+            guard attempt == 1 else { return }
+            _ = try? other.commit(
+                branch: "main", files: ["owned.txt": bytes("a\nextra/x"), "extra/x": bytes("x")], ownedPaths: ["owned.txt"],
+                message: "intruder", author: reviewer, committer: reviewer)
+        }
+        var asked: [String?] = []
+        let outcome = try repository.commit(
+            branch: "main", files: ["owned.txt": bytes("a"), "ours/a": bytes("2")],
+            ownedPathsAt: { (tip: String?) throws(Diagnostic) -> Set<String> in
+                asked.append(tip)
+                // The list of owned paths is kept in the branch, like gitopsc's manifest.
+                let listed = try tip.flatMap { tip throws(Diagnostic) in try repository.file("owned.txt", atCommit: tip) } ?? []
+                return Set(String(decoding: listed, as: UTF8.self).split(separator: "\n").map(String.init)).union(["owned.txt"])
+            },
+            message: "ours", author: publisher, committer: publisher)
+        guard case .committed = outcome else {
+            Issue.record("expected a commit, got \(outcome)")
+            return
+        }
+        #expect(asked.count == 2)
+        #expect(asked[0] != asked[1])
+        #expect(try target.git("ls-tree", "-r", "--name-only", "main") == "ours/a\nowned.txt\n")
+        try target.fsck()
+    }
+
     @Test func lockedReferenceFailsClearlyAndChangesNothing() throws {
         let target = try TestRepository()
         let repository = try target.open()
