@@ -37,21 +37,25 @@ func gitopsc(_ arguments: [String], in folder: URL) throws -> Run {
     return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
 }
 
-/// A folder with two overlays that build and one that does not.
-func sampleTree() throws -> URL {
+/// A new temporary folder holding `files` (relative path -> text).
+func temporaryFolder(_ files: [String: String]) throws -> URL {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-cli-\(UUID().uuidString)")
-    let files = [
-        "tree/apps/base/kustomization.yaml": "resources:\n- cm.yaml\n",
-        "tree/apps/base/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: \"0644\"\n",
-        "tree/apps/prod/kustomization.yaml": "resources:\n- ../base\nnamespace: prod\nnamePrefix: prod-\n",
-        "tree/apps/broken/kustomization.yaml": "resources:\n- ../base\n- missing.yaml\n",
-    ]
     for (path, text) in files {
         let url = root.appendingPathComponent(path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try text.write(to: url, atomically: true, encoding: .utf8)
     }
     return root
+}
+
+/// A folder with two overlays that build and one that does not.
+func sampleTree() throws -> URL {
+    try temporaryFolder([
+        "tree/apps/base/kustomization.yaml": "resources:\n- cm.yaml\n",
+        "tree/apps/base/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: \"0644\"\n",
+        "tree/apps/prod/kustomization.yaml": "resources:\n- ../base\nnamespace: prod\nnamePrefix: prod-\n",
+        "tree/apps/broken/kustomization.yaml": "resources:\n- ../base\n- missing.yaml\n",
+    ])
 }
 
 @Suite(.enabled(if: gitopscBinary != nil, "the gitopsc executable is not built beside the tests: run `swift build --build-tests`"))

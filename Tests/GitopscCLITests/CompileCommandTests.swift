@@ -3,18 +3,11 @@ import Testing
 
 /// A source tree for `gitopsc compile`: one base and one cluster with a plain template.
 func sourceTree(clusterExtra: String = "") throws -> URL {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-cli-compile-\(UUID().uuidString)")
-    let files = [
+    try temporaryFolder([
         "environments/base.yaml": "abstract: true\ncomponents:\n  web: {namespace: web}\nvalues:\n  replicas: 2\n",
         "environments/prod/east.yaml": "extends: base\ncluster:\n  name: east\n  server: https://api.east.example.com:6443\n" + clusterExtra,
         "templates/web/service.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n",
-    ]
-    for (path, text) in files {
-        let url = root.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-    }
-    return root
+    ])
 }
 
 @Suite(.enabled(if: gitopscBinary != nil, "the gitopsc executable is not built beside the tests: run `swift build --build-tests`"))
