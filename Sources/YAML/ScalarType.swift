@@ -13,8 +13,6 @@ public enum ScalarType: Sendable, Hashable {
     case null
     case binary
 
-    static let stringTag = "tag:yaml.org,2002:str"
-
     public static func of(_ scalar: Scalar) -> ScalarType {
         if let tag = scalar.tag {
             switch tag {
