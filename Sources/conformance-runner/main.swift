@@ -25,7 +25,7 @@ func peakMemoryMB() -> Double {
 }
 
 // Relative paths in messages, as a user running from the corpus folder sees them.
-FileManager.default.changeCurrentDirectoryPath(corpus.folder.path)
+_ = FileManager.default.changeCurrentDirectoryPath(corpus.folder.path)
 let start = now()
 let results = corpus.run(builder: KustomizeBuilder(store: SourceStore(displayBase: corpus.folder.path)))
 let gitopscSeconds = now() - start
