@@ -68,6 +68,19 @@ struct DiffCommandTests {
         #expect(diff.stdout.contains("\"renamed\": ["))
     }
 
+    /// Staging against the busiest production cluster of the repository's own environments.
+    @Test func bundledEnvironmentsStagingAgainstProduction() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try gitopsc(["diff", "staging/stone-stg-rh01", "production/stone-prd-rh01", "--root", repository.path], in: repository)
+        #expect(text.status == 1, "\(text.stderr)")
+        #expect(text.stdout.contains("spec.replicas: 2 -> 5"), "\(text.stdout)")
+        #expect(text.stdout.contains("spec.installPlanApproval: Automatic -> Manual"), "\(text.stdout)")
+        let capped = try gitopsc(["diff", "staging/stone-stg-rh01", "production/stone-prd-rh01", "--root", repository.path, "--output", "markdown", "--max-bytes", "1200"], in: repository)
+        #expect(capped.status == 1)
+        #expect(capped.stdout.utf8.count <= 1200)
+        #expect(capped.stdout.contains("truncated"), "\(capped.stdout)")
+    }
+
     @Test func usageErrorsExitWithTwo() throws {
         let root = try sourceTree()
         defer { try? FileManager.default.removeItem(at: root) }
