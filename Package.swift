@@ -25,7 +25,7 @@ let package = Package(
         ),
         .target(name: "Diagnostics"),
         .target(name: "Diff", dependencies: ["YAML", "Diagnostics"]),
-        .target(name: "FileSources"),
+        .target(name: "FileSources", dependencies: ["Diagnostics"]),
         .target(name: "YAML", dependencies: ["CYAML", "Diagnostics"]),
         .target(name: "Kustomize", dependencies: ["YAML", "Diagnostics", "FileSources"]),
         .target(name: "Environments", dependencies: ["YAML", "Diagnostics", "FileSources"]),

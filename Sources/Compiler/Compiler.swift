@@ -19,6 +19,8 @@ public final class Compiler: Sendable {
     public let settings: ProjectSettings
     let builder: KustomizeBuilder
     let displayBase: String
+    /// Template objects before placeholders: the same for every environment, built once.
+    private let templates = Memo<[Resource]>()
 
     /// Sources are read from `files`: the working tree by default, or a snapshot of a
     /// revision mounted at `root`.
@@ -151,7 +153,9 @@ public final class Compiler: Sendable {
                 "compile.missing-template", "template folder 'templates/\(template)' of component '\(name)' not found",
                 at: (settings["template"] ?? settings).mark.location)
         }
-        var objects = try builder.isKustomization(folder) ? builder.build(folder) : builder.resources(inFolder: folder)
+        var objects = try templates.value(for: folder) { () throws(Diagnostic) in
+            try builder.isKustomization(folder) ? builder.build(folder) : builder.resources(inFolder: folder)
+        }
         for index in objects.indices {
             objects[index].node = try Placeholders.substitute(in: objects[index].node, for: environment)
             objects[index] = tagged(objects[index], name)
