@@ -19,7 +19,9 @@ public final class Compiler: Sendable {
     public let settings: ProjectSettings
     let builder: KustomizeBuilder
     let displayBase: String
-    /// Template objects before placeholders: the same for every environment, built once.
+    let paths: SpecPaths
+    /// Template and resource objects before placeholders: the same for every environment,
+    /// built once.
     private let templates = Memo<[Resource]>()
 
     /// Sources are read from `files`: the working tree by default, or a snapshot of a
@@ -29,6 +31,7 @@ public final class Compiler: Sendable {
         self.displayBase = displayBase
         builder = KustomizeBuilder(store: SourceStore(displayBase: displayBase, files: files))
         settings = try ProjectSettings.load(root: root, displayBase: displayBase, files: files)
+        paths = SpecPaths(root: URL(fileURLWithPath: root).standardizedFileURL.path, templateRoots: settings.templateRoots, files: files)
     }
 
     /// Compiles the named environments (all concrete ones when empty), reporting every
@@ -69,8 +72,14 @@ public final class Compiler: Sendable {
     // MARK: One environment
 
     private func render(_ environment: Environment) -> Result<[String: String], DiagnosticList> {
-        do {
-            return .success(try renderEnvironment(environment))
+        do throws(DiagnosticList) {
+            let spec: Node
+            do {
+                spec = try Placeholders.resolvedSpec(of: environment)
+            } catch {
+                throw DiagnosticList([error])
+            }
+            return .success(try renderEnvironment(environment, spec: spec))
         } catch {
             return .failure(DiagnosticList(error.diagnostics.map { diagnostic in
                 var copy = diagnostic
@@ -80,14 +89,16 @@ public final class Compiler: Sendable {
         }
     }
 
-    private func renderEnvironment(_ environment: Environment) throws(DiagnosticList) -> [String: String] {
+    /// `spec` is the environment's spec with placeholders resolved; the environment itself
+    /// (as written) is what placeholders in templates and patches look values up in.
+    private func renderEnvironment(_ environment: Environment, spec: Node) throws(DiagnosticList) -> [String: String] {
         let context = RenderContext(
             environment: environment.name, repositoryURL: settings.repositoryURL,
             targetRevision: settings.branch, folder: settings.folder)
         var problems: [Diagnostic] = []
         var objects: [Resource] = []
         var components: [(name: String, settings: Node?)] = []
-        for entry in environment.spec["components"]?.entries ?? [] where entry.value["enabled"]?.text != "false" {
+        for entry in spec["components"]?.entries ?? [] where entry.value["enabled"]?.text != "false" {
             do {
                 objects += try renderTemplate(entry.name, settings: entry.value, for: environment)
                 components.append((entry.name, entry.value))
@@ -96,17 +107,17 @@ public final class Compiler: Sendable {
             }
         }
         do {
-            if let section = environment.spec["operator"], section["enabled"]?.text != "false" {
+            if let section = spec["operator"], section["enabled"]?.text != "false" {
                 objects += try OperatorManifests.render(section, context: context).map { tagged(Resource(node: $0), Compiler.operatorComponent) }
                 components.append((Compiler.operatorComponent, section))
             }
-            if let section = environment.spec["tektonConfig"] {
-                let wave = try OperatorManifests.syncWave(of: environment.spec["operator"])
+            if let section = spec["tektonConfig"] {
+                let wave = try OperatorManifests.syncWave(of: spec["operator"])
                 let tektonConfig = try TektonConfigManifest.render(section, operatorSyncWave: wave, context: context)
                 objects.append(tagged(Resource(node: tektonConfig), Compiler.tektonConfigComponent))
                 components.append((Compiler.tektonConfigComponent, section))
             }
-            try applyPatches(environment.patches, to: &objects)
+            try applyPatches(environment.patches, to: &objects, for: environment)
         } catch {
             problems.append(error)
         }
@@ -121,54 +132,77 @@ public final class Compiler: Sendable {
                 files["\(base)/\(component.name)/manifest.yaml"] = YAMLEmitter.emitStream(KustomizeBuilder.sortedForOutput(own).map(\.node))
                 let input = ComponentApplicationInput(
                     name: component.name,
-                    namespace: component.settings?["namespace"]?.text ?? defaultNamespace(component.name, environment),
+                    namespace: component.settings?["namespace"]?.text ?? defaultNamespace(component.name, spec),
                     syncWave: component.settings?["syncWave"]?.text.flatMap { Int($0) },
                     path: "\(base)/\(component.name)")
                 let application = try ArgoApplications.application(
-                    for: input, argocd: environment.spec["argocd"], cluster: environment.spec["cluster"] ?? Node(.mapping([])), context: context)
+                    for: input, argocd: spec["argocd"], cluster: spec["cluster"] ?? Node(.mapping([])), context: context)
                 files["\(base)/apps/\(component.name).yaml"] = YAMLEmitter.emit(application)
             }
-            files["\(base)/root.yaml"] = YAMLEmitter.emit(try ArgoApplications.root(argocd: environment.spec["argocd"], context: context))
+            files["\(base)/root.yaml"] = YAMLEmitter.emit(try ArgoApplications.root(argocd: spec["argocd"], context: context))
         } catch {
             throw DiagnosticList([error])
         }
         return files
     }
 
-    private func defaultNamespace(_ component: String, _ environment: Environment) -> String {
+    private func defaultNamespace(_ component: String, _ spec: Node) -> String {
         switch component {
-        case Compiler.operatorComponent: return environment.spec[path: ["operator", "namespace"]]?.text ?? "openshift-operators"
-        case Compiler.tektonConfigComponent: return environment.spec[path: ["tektonConfig", "targetNamespace"]]?.text ?? "openshift-pipelines"
+        case Compiler.operatorComponent: return spec[path: ["operator", "namespace"]]?.text ?? "openshift-operators"
+        case Compiler.tektonConfigComponent: return spec[path: ["tektonConfig", "targetNamespace"]]?.text ?? "openshift-pipelines"
         default: return component
         }
     }
 
-    /// A component's objects from its template folder: a kustomization built by the engine,
-    /// or a plain folder of manifests; then placeholders and the component's own patches.
+    /// A component's objects: its template folder (a kustomization built by the engine, or
+    /// a plain folder of manifests) and its extra `resources`; then placeholders and the
+    /// component's own patches.
     private func renderTemplate(_ name: String, settings: Node, for environment: Environment) throws(Diagnostic) -> [Resource] {
-        let template = settings["template"]?.text ?? name
-        let folder = root + "/templates/" + template
-        guard builder.store.files.kind(of: folder) == .folder else {
+        let templateNode = settings["template"] ?? Node.string(name, mark: settings.mark)
+        let template = try paths.locate(templateNode, defaultBase: paths.root + "/templates")
+        guard builder.store.files.kind(of: template.path) == .folder else {
             throw Diagnostic.error(
-                "compile.missing-template", "template folder 'templates/\(template)' of component '\(name)' not found",
+                "compile.missing-template",
+                "template folder '\(paths.display(template.path))' of component '\(name)' not found",
                 at: (settings["template"] ?? settings).mark.location)
         }
-        var objects = try templates.value(for: folder) { () throws(Diagnostic) in
-            try builder.isKustomization(folder) ? builder.build(folder) : builder.resources(inFolder: folder)
+        var objects = try sourceObjects(at: template.path)
+        for entry in settings["resources"]?.items ?? [] {
+            let resource = try paths.locate(entry, defaultBase: paths.root)
+            guard builder.store.files.kind(of: resource.path) != nil else {
+                throw Diagnostic.error(
+                    "compile.missing-resource", "resource '\(paths.display(resource.path))' of component '\(name)' not found",
+                    at: entry.mark.location)
+            }
+            objects += try sourceObjects(at: resource.path)
         }
         for index in objects.indices {
             objects[index].node = try Placeholders.substitute(in: objects[index].node, for: environment)
             objects[index] = tagged(objects[index], name)
         }
-        try applyPatches(settings["patches"]?.items ?? [], to: &objects)
+        try applyPatches(settings["patches"]?.items ?? [], to: &objects, for: environment)
         return objects
     }
 
+    private func sourceObjects(at path: String) throws(Diagnostic) -> [Resource] {
+        try templates.value(for: path) { () throws(Diagnostic) in try builder.objects(at: path) }
+    }
+
     /// Environment and component patches are strict: a patch that selects nothing is an
-    /// error. A patch `path` is relative to the source root.
-    private func applyPatches(_ patches: [Node], to objects: inout [Resource]) throws(Diagnostic) {
-        for patch in patches {
-            let selected = try builder.applyPatch(patch, root: root, strict: true, to: &objects)
+    /// error. Placeholders are resolved in them; turned-off patches are skipped.
+    private func applyPatches(_ patches: [Node], to objects: inout [Resource], for environment: Environment) throws(Diagnostic) {
+        for var patch in patches where patch["enabled"]?.text != "false" {
+            patch["name"] = nil
+            patch["enabled"] = nil
+            var root = paths.root
+            if let file = patch["path"] {
+                let location = try paths.locate(file, defaultBase: paths.root)
+                root = location.base
+                patch["path"] = Node.string(location.relative, mark: file.mark)
+            }
+            let selected = try builder.applyPatch(patch, root: root, strict: true, prepare: { document throws(Diagnostic) in
+                try Placeholders.substitute(in: document, for: environment)
+            }, to: &objects)
             if selected == 0 {
                 throw Diagnostic.error("compile.patch-matches-nothing", "patch target matches no rendered object", at: patch.mark.location)
             }

@@ -11,15 +11,28 @@ import YAML
 ///   branch: main                                        # branch Argo CD watches
 ///   folder: clusters                                    # folder of the rendered tree
 /// output: out                                           # default folder of `gitopsc compile`
+/// templateRoots:                                        # template folders outside this root,
+///   upstream: ../infra-deployments/components           # named as `upstream:path` in specs
 /// ```
 public struct ProjectSettings: Sendable {
     public var repositoryURL = "https://git.example.com/gitops.git"
     public var branch = "main"
     public var folder = "clusters"
     public var output = "out"
+    /// Folders outside the source root that specs may read templates, resources and patches
+    /// from, by name. Nothing outside the root is readable unless named here, as kustomize's
+    /// load restrictor keeps a build inside its folder.
+    public var templateRoots: [String: TemplateRoot] = [:]
+
+    public struct TemplateRoot: Sendable {
+        /// Absolute and standardized.
+        public var path: String
+        /// Where gitopsc.yaml names it, for errors about the folder.
+        public var location: SourceLocation?
+    }
 
     public static let fileName = "gitopsc.yaml"
-    static let fields: [String: Set<String>] = ["": ["repository", "output"], "repository": ["url", "branch", "folder"]]
+    static let fields: [String: Set<String>] = ["": ["repository", "output", "templateRoots"], "repository": ["url", "branch", "folder"]]
 
     public init() {}
 
@@ -39,6 +52,23 @@ public struct ProjectSettings: Sendable {
             settings.folder = try string(repository["folder"]) ?? settings.folder
         }
         settings.output = try string(node["output"]) ?? settings.output
+        if let roots = node["templateRoots"], !roots.isNull {
+            guard let entries = roots.entries else {
+                throw Diagnostic.error("settings.invalid", "templateRoots must be a mapping of names to folders", at: roots.mark.location)
+            }
+            for entry in entries {
+                guard entry.name.range(of: #"^[a-z0-9][a-z0-9_.-]*$"#, options: .regularExpression) != nil else {
+                    throw Diagnostic.error(
+                        "settings.invalid", "template root name '\(entry.name)' must be lower-case letters, digits, '.', '_' or '-'",
+                        at: entry.key.mark.location)
+                }
+                guard let relative = try string(entry.value), !relative.isEmpty else {
+                    throw Diagnostic.error("settings.invalid", "template root '\(entry.name)' needs a folder", at: entry.value.mark.location)
+                }
+                let path = URL(fileURLWithPath: relative.hasPrefix("/") ? relative : root + "/" + relative).standardizedFileURL.path
+                settings.templateRoots[entry.name] = TemplateRoot(path: path, location: entry.value.mark.location)
+            }
+        }
         let parts = settings.folder.split(separator: "/", omittingEmptySubsequences: false)
         if settings.folder.hasPrefix("/") || parts.contains("..") || parts.contains("") {
             throw Diagnostic.error(

@@ -34,8 +34,10 @@ public enum EnvironmentSchema {
         expectation: "an API server URL (https://...)")
 
     static let patch = SchemaNode(.object([
-        SchemaField("patch", SchemaNode(.string, description: "The patch inline, as YAML text: a strategic merge patch, or a JSON 6902 patch (a list of operations). Exactly one of patch and path.")),
-        SchemaField("path", SchemaNode(.string, description: "A file holding the patch, relative to the root folder (the one holding environments/). Exactly one of patch and path.")),
+        SchemaField("name", SchemaNode(.string, description: "Names the patch so that a later layer can change it in place or turn it off: a patch with the name of an inherited patch is merged over that one (a patch or path it sets replaces the inherited one's), and may then leave out patch and path.")),
+        SchemaField("enabled", SchemaNode(.bool, description: "false turns the patch off; a later layer turns off an inherited patch with {name: ..., enabled: false}.", defaultValue: .bool(true))),
+        SchemaField("patch", SchemaNode(.string, description: "The patch inline, as YAML text: a strategic merge patch, or a JSON 6902 patch (a list of operations). Placeholders such as ${values.x} are resolved in it. Exactly one of patch and path, unless the patch changes an inherited one by name.")),
+        SchemaField("path", SchemaNode(.string, description: "A file holding the patch, relative to the root folder (the one holding environments/), or ROOT:PATH inside a template root of gitopsc.yaml. Exactly one of patch and path, unless the patch changes an inherited one by name.")),
         SchemaField("target", SchemaNode(.object([
             SchemaField("group", SchemaNode(.string, description: "API group, a regular expression.")),
             SchemaField("version", SchemaNode(.string, description: "API version, a regular expression.")),
@@ -45,10 +47,11 @@ public enum EnvironmentSchema {
             SchemaField("labelSelector", SchemaNode(.string, description: "A Kubernetes label selector, e.g. app=web,tier!=db.")),
             SchemaField("annotationSelector", SchemaNode(.string, description: "A label-selector expression over annotations.")),
         ], exactlyOne: []), description: "Which objects the patch applies to (as kustomize's patch target); without a target a strategic merge patch applies to the object it names. A target that matches nothing is an error.")),
-    ], exactlyOne: ["patch", "path"]), description: "A kustomize-style patch with an optional target.")
+    ], exactlyOne: ["patch", "path"]), description: "A kustomize-style patch with an optional target.", overrideKey: "name")
 
     static let component = SchemaNode(.object([
-        SchemaField("template", SchemaNode(.string, description: "Folder below templates/ that holds the component: a kustomization folder or a plain folder of manifests. Default: the component's name.")),
+        SchemaField("template", SchemaNode(.string, description: "Folder below templates/ that holds the component: a kustomization folder or a plain folder of manifests; or ROOT:PATH, a folder inside a template root that gitopsc.yaml names. Default: the component's name.")),
+        SchemaField("resources", SchemaNode(.list(SchemaNode(.string, description: "A manifest file or folder, relative to the root folder (the one holding environments/), or ROOT:PATH inside a template root of gitopsc.yaml.")), description: "More objects for this component, added to its template's before the patches run (a cluster's own objects). Accumulate over the chain: a parent's come first; null drops the inherited ones.")),
         SchemaField("namespace", SchemaNode(.string, description: "Destination namespace of the component's objects and of its Argo CD Application.")),
         SchemaField("syncWave", SchemaNode(.integer, description: "Argo CD sync wave of the component's Application (argocd.argoproj.io/sync-wave).")),
         SchemaField("enabled", SchemaNode(.bool, description: "Whether the component is rendered; a child turns off a component its parent deploys with enabled: false.", defaultValue: .bool(true))),

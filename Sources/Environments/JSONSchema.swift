@@ -37,7 +37,12 @@ extension EnvironmentSchema {
             object.append(("properties", .object(fields.map { ($0.name, json($0.schema, inList: inList, nullable: !inList)) })))
             object.append(("additionalProperties", .bool(false)))
             if !exactlyOne.isEmpty {
-                object.append(("oneOf", .array(exactlyOne.map { .object([("required", .array([.string($0)]))]) })))
+                func required(_ name: String) -> JSONValue { .object([("required", .array([.string(name)]))]) }
+                var choices = exactlyOne.map(required)
+                if let key = node.overrideKey {
+                    choices.append(.object([("required", .array([.string(key)])), ("not", .object([("anyOf", .array(choices))]))]))
+                }
+                object.append(("oneOf", .array(choices)))
             }
         case .map(let keys, let values):
             type("object")

@@ -62,6 +62,7 @@ private struct Loading {
     /// type, a broken `extends`); environments built on them are not checked further, so
     /// that one mistake is reported once.
     var faulty: Set<String> = []
+    var reportedOverrides: Set<SourceLocation> = []
 
     mutating func read(name: String, path: String, display: String, bytes: [UInt8]?) {
         order.append(name)
@@ -126,8 +127,9 @@ private struct Loading {
             }
             guard complete, layers.count == names.count else { continue }
             let environment = Self.build(name: name, layers: layers)
-            if faulty.isDisjoint(with: names), !environment.isAbstract {
-                checkConcrete(environment)
+            if faulty.isDisjoint(with: names) {
+                checkPatchOverrides(environment)
+                if !environment.isAbstract { checkConcrete(environment) }
             }
             environments.append(environment)
         }
@@ -174,6 +176,22 @@ private struct Loading {
         }
     }
 
+    /// A named patch without `patch` or `path` changes an inherited patch of that name. One
+    /// still without either after merging named no inherited patch: a typo that would
+    /// otherwise change nothing. Reported once, though every environment below it sees it.
+    mutating func checkPatchOverrides(_ environment: Environment) {
+        let lists = [environment.patches] + (environment.spec["components"]?.entries ?? []).map { $0.value["patches"]?.items ?? [] }
+        for patch in lists.joined() where patch["patch"] == nil && patch["path"] == nil {
+            // An unnamed patch without either is reported by the schema check.
+            guard let name = patch["name"]?.text, let location = patch.mark.location,
+                  reportedOverrides.insert(location).inserted else { continue }
+            diagnostics.append(Diagnostic(
+                code: "environment.unknown-patch",
+                message: "patch '\(name)' has neither 'patch' nor 'path', and no layer before this one has a patch named '\(name)' to change",
+                location: location, chain: environment.chainFiles))
+        }
+    }
+
     /// A concrete environment needs a destination: a cluster with exactly one of
     /// `server` and `argocdName`.
     mutating func checkConcrete(_ environment: Environment) {
@@ -208,7 +226,7 @@ private struct Loading {
             body["abstract"] = nil
             if let own = body["patches"] {
                 // `patches: null` drops the inherited patches, as null deletes any key.
-                patches = own.isNull ? [] : patches + (own.items ?? [])
+                patches = own.isNull ? [] : SpecMerge.accumulatedPatches(patches, own.items ?? [])
                 body["patches"] = nil
             }
             spec = SpecMerge.merged(spec, body, path: []) ?? spec

@@ -23,13 +23,36 @@ enum SpecMerge {
             return Node(.mapping(entries), mark: overlay.mark)
         }
         if isAccumulated(path), let inherited = base?.items, let added = overlay.items {
-            return Node(.sequence(inherited + added), mark: overlay.mark)
+            let items = path[2] == "patches" ? accumulatedPatches(inherited, added) : inherited + added
+            return Node(.sequence(items), mark: overlay.mark)
         }
         return overlay
     }
 
-    /// `components.<name>.patches`; the top-level `patches` are kept apart from the spec.
+    /// `components.<name>.patches` and `.resources`; the top-level `patches` are kept apart
+    /// from the spec.
     static func isAccumulated(_ path: [String]) -> Bool {
-        path.count == 3 && path[0] == "components" && path[2] == "patches"
+        path.count == 3 && path[0] == "components" && (path[2] == "patches" || path[2] == "resources")
+    }
+
+    /// A layer's patches after the inherited ones. A patch with the `name` of an inherited
+    /// patch is merged over that one in its place instead, so that a later layer can turn
+    /// it off (`enabled: false`) or change it without moving it in the order; a `patch` or
+    /// `path` it sets replaces the inherited one's.
+    static func accumulatedPatches(_ inherited: [Node], _ added: [Node]) -> [Node] {
+        var result = inherited
+        for patch in added {
+            guard let name = patch["name"]?.text, let index = result.firstIndex(where: { $0["name"]?.text == name }) else {
+                result.append(patch)
+                continue
+            }
+            var base = result[index]
+            if patch["patch"] != nil || patch["path"] != nil {
+                base["patch"] = nil
+                base["path"] = nil
+            }
+            result[index] = merged(base, patch, path: []) ?? patch
+        }
+        return result
     }
 }

@@ -28,16 +28,20 @@ public struct SchemaNode: Sendable {
     public var allowed: [String]
     public var defaultValue: SchemaDefault?
     public var pattern: ValuePattern?
+    /// For objects with an `exactlyOne` rule: an object that sets this key and none of
+    /// those fields changes an inherited object of the same name, so the rule is waived.
+    public var overrideKey: String?
 
     public init(
         _ kind: Kind, description: String, allowed: [String] = [],
-        defaultValue: SchemaDefault? = nil, pattern: ValuePattern? = nil
+        defaultValue: SchemaDefault? = nil, pattern: ValuePattern? = nil, overrideKey: String? = nil
     ) {
         self.kind = kind
         self.description = description
         self.allowed = allowed
         self.defaultValue = defaultValue
         self.pattern = pattern
+        self.overrideKey = overrideKey
     }
 
     /// A short word for messages: what a value of this schema must be.

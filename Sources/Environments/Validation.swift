@@ -51,7 +51,8 @@ struct SchemaValidator {
             }
             if !exactlyOne.isEmpty {
                 let set = exactlyOne.filter { name in node[name].map { !$0.isNull } ?? false }
-                if set.count != 1 {
+                let isOverride = set.isEmpty && schema.overrideKey.map { node[$0] != nil } == true
+                if set.count != 1 && !isOverride {
                     let names = exactlyOne.map { "'\($0)'" }.joined(separator: " or ")
                     let found = set.isEmpty ? "neither is set" : "both are set"
                     report("environment.exactly-one", "\(path): set exactly one of \(names); \(found)", at: node.mark)

@@ -58,14 +58,17 @@ public struct LocalFiles: FileSource {
 }
 
 /// A fixed set of files mounted at a folder, e.g. the tree of a git commit: read without
-/// touching the working tree.
+/// touching the working tree. Paths outside the folder (template roots that gitopsc.yaml
+/// names outside the repository) are read from `outside`, when given.
 public struct SnapshotFiles: FileSource {
     public let root: String
     private let files: [String: [UInt8]]
     private let folders: [String: [String]]
+    private let outside: (any FileSource)?
 
     /// `files` maps paths relative to `root` to their bytes.
-    public init(root: String, files: [String: [UInt8]]) {
+    public init(root: String, files: [String: [UInt8]], outside: (any FileSource)? = nil) {
+        self.outside = outside
         self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
         var absolute: [String: [UInt8]] = [:]
         var folders: [String: Set<String>] = [self.root: []]
@@ -85,20 +88,31 @@ public struct SnapshotFiles: FileSource {
 
     public func kind(of path: String) -> FileKind? {
         let path = normalized(path)
+        if let outside, !isMounted(path) { return outside.kind(of: path) }
         if files[path] != nil { return .file }
         return folders[path] != nil ? .folder : nil
     }
 
     public func contents(of path: String) -> [UInt8]? {
-        files[normalized(path)]
+        let path = normalized(path)
+        if let outside, !isMounted(path) { return outside.contents(of: path) }
+        return files[path]
     }
 
     public func children(of folder: String) -> [String]? {
-        folders[normalized(folder)]
+        let folder = normalized(folder)
+        if let outside, !isMounted(folder) { return outside.children(of: folder) }
+        return folders[folder]
     }
 
     public func resolvingSymlinks(_ path: String) -> String {
-        normalized(path)
+        let path = normalized(path)
+        if let outside, !isMounted(path) { return outside.resolvingSymlinks(path) }
+        return path
+    }
+
+    private func isMounted(_ path: String) -> Bool {
+        path == root || path.hasPrefix(root == "/" ? "/" : root + "/")
     }
 
     private func normalized(_ path: String) -> String {

@@ -328,8 +328,22 @@ public final class KustomizeBuilder: Sendable {
     /// `root`, optional `target`) to objects; returns how many objects it selected, so
     /// that stricter callers can refuse a patch that matches nothing. `strict` refuses
     /// directives (`$retainKeys`, ...) that kustomize would copy into the output.
-    public func applyPatch(_ entry: Node, root: String, strict: Bool = false, to resources: inout [Resource]) throws(Diagnostic) -> Int {
-        try Patches.apply(entry, root: root, builder: self, strict: strict, &resources)
+    /// `prepare` sees each patch document before it is applied.
+    public func applyPatch(
+        _ entry: Node, root: String, strict: Bool = false,
+        prepare: (Node) throws(Diagnostic) -> Node = { $0 }, to resources: inout [Resource]
+    ) throws(Diagnostic) -> Int {
+        try Patches.apply(entry, root: root, builder: self, strict: strict, prepare: prepare, &resources)
+    }
+
+    /// The objects at a path: a kustomization folder built, a plain folder of manifests, or
+    /// one manifest file.
+    public func objects(at path: String) throws(Diagnostic) -> [Resource] {
+        switch store.files.kind(of: path) {
+        case .folder: return try isKustomization(path) ? build(path) : resources(inFolder: path)
+        case .file: return try resources(inFile: path)
+        case nil: throw Diagnostic.error("kustomize.missing-file", "'\(store.display(path))' not found")
+        }
     }
 
     /// The objects of a plain folder of manifests (every `.yaml`/`.yml` file, by name).

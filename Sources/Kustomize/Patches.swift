@@ -14,14 +14,22 @@ enum Patches {
 
     /// Applies one `patches` entry and returns how many objects it selected.
     /// `strict` refuses patch directives that kustomize would copy into the output.
-    static func apply(_ entry: Node, root: String, builder: KustomizeBuilder, strict: Bool = false, _ resources: inout [Resource]) throws(Diagnostic) -> Int {
+    /// `prepare` sees every patch document before it is applied (environment specs resolve
+    /// placeholders there).
+    static func apply(
+        _ entry: Node, root: String, builder: KustomizeBuilder, strict: Bool = false,
+        prepare: (Node) throws(Diagnostic) -> Node = { $0 }, _ resources: inout [Resource]
+    ) throws(Diagnostic) -> Int {
         guard entry.isMapping else {
             throw Diagnostic.error("kustomize.invalid", "a 'patches' entry must be a mapping, found a \(entry.kindName)", at: entry.mark.location)
         }
         for key in entry.keys where !["path", "patch", "target", "options"].contains(key) {
             throw Diagnostic.error("kustomize.unknown-field", "unknown field '\(key)' in patch", at: entry.mark.location)
         }
-        let documents = try load(entry, root: root, builder: builder)
+        var documents = try load(entry, root: root, builder: builder)
+        for index in documents.indices {
+            documents[index] = try prepare(documents[index])
+        }
         let target = try entry["target"].map { node throws(Diagnostic) in try Selector(node) }
         let options = entry["options"]
         let allowNameChange = options?["allowNameChange"]?.text == "true"

@@ -140,6 +140,8 @@ public enum Publisher {
     }
 
     /// The sources of a revision, mounted at the source folder, read without a checkout.
+    /// Template roots outside the repository are not part of any revision: they are read
+    /// from disk.
     public static func snapshot(of revision: String, in repository: GitRepository, root: String) throws(Diagnostic) -> SnapshotFiles {
         let commit = try repository.resolve(revision)
         let top = URL(fileURLWithPath: repository.workingDirectory ?? root).standardizedFileURL.path
@@ -150,7 +152,7 @@ public enum Publisher {
         if let relative {
             files = Dictionary(uniqueKeysWithValues: files.map { (String($0.key.dropFirst(relative.count + 1)), $0.value) })
         }
-        return SnapshotFiles(root: folder, files: files)
+        return SnapshotFiles(root: folder, files: files, outside: LocalFiles())
     }
 
     /// The paths of the branch that gitopsc may replace or delete: those of its ownership

@@ -37,11 +37,14 @@ import Testing
         // Free-form sections stay open.
         let tektonConfig = try #require(properties["tektonConfig"] as? [String: Any])
         #expect(tektonConfig["additionalProperties"] == nil)
-        // Patches: list items are never merged, so null is not allowed there; exactly one of patch/path.
+        // Patches: list items are never merged, so null is not allowed there; exactly one of
+        // patch/path, or a name and neither (changing an inherited patch).
         let patches = try #require(properties["patches"] as? [String: Any])
         let patch = try #require(patches["items"] as? [String: Any])
         #expect(patch["type"] as? String == "object")
-        #expect((patch["oneOf"] as? [Any])?.count == 2)
+        let choices = try #require(patch["oneOf"] as? [[String: Any]])
+        #expect(choices.map { $0["required"] as? [String] } == [["patch"], ["path"], ["name"]])
+        #expect(((choices[2]["not"] as? [String: Any])?["anyOf"] as? [Any])?.count == 2)
         let components = try #require(properties["components"] as? [String: Any])
         #expect((components["propertyNames"] as? [String: String])?["pattern"] == EnvironmentSchema.componentName.regex)
     }

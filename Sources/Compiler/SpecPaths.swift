@@ -1,0 +1,59 @@
+import Diagnostics
+import FileSources
+import Foundation
+import YAML
+
+/// Files and folders that environment specs name: templates below `templates/`, resources
+/// and patch files below the source root, or `ROOT:PATH` inside a template root that
+/// `gitopsc.yaml` allows. Like kustomize's load restrictor, nothing else outside the
+/// source root can be read.
+struct SpecPaths: Sendable {
+    let root: String
+    let templateRoots: [String: ProjectSettings.TemplateRoot]
+    let files: any FileSource
+
+    /// Where a spec path points.
+    struct Location {
+        /// The folder the path must stay in: `templates/`, the source root or a template root.
+        var base: String
+        /// The path below `base`, as written (without a `ROOT:` prefix).
+        var relative: String
+        /// `base` + `relative`, absolute and standardized.
+        var path: String
+    }
+
+    /// Resolves `node`'s text; a path without a `ROOT:` prefix is relative to `defaultBase`.
+    func locate(_ node: Node, defaultBase: String) throws(Diagnostic) -> Location {
+        let text = node.text ?? ""
+        var base = defaultBase
+        var relative = text
+        if let colon = text.firstIndex(of: ":"), !text[..<colon].contains("/") {
+            let name = String(text[..<colon])
+            guard let templateRoot = templateRoots[name] else {
+                var message = "'\(text)' names template root '\(name)', which gitopsc.yaml does not define"
+                if let suggestion = closestMatch(to: name, in: Array(templateRoots.keys)) {
+                    message += "; did you mean '\(suggestion)'?"
+                } else if templateRoots.isEmpty {
+                    message += " (gitopsc.yaml has no templateRoots)"
+                }
+                throw Diagnostic.error("compile.unknown-template-root", message, at: node.mark.location)
+            }
+            base = templateRoot.path
+            relative = String(text[text.index(after: colon)...])
+        }
+        let path = URL(fileURLWithPath: base + "/" + relative).standardizedFileURL.path
+        let resolved = files.resolvingSymlinks(path), resolvedBase = files.resolvingSymlinks(base)
+        guard !relative.hasPrefix("/"), resolved == resolvedBase || resolved.hasPrefix(resolvedBase + "/") else {
+            throw Diagnostic.error(
+                "compile.outside-root",
+                "'\(text)' is outside '\(display(base))'; to read folders outside the source root, name them in gitopsc.yaml templateRoots and write ROOT:PATH",
+                at: node.mark.location)
+        }
+        return Location(base: base, relative: relative, path: path)
+    }
+
+    /// A path as messages print it: relative to the source root when below it.
+    func display(_ path: String) -> String {
+        path == root ? "." : path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+    }
+}
