@@ -55,16 +55,8 @@ let goldenFolder = repositoryRoot.appendingPathComponent("Tests/CompilerTests/Go
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-crd-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
         _ = try OutputWriter.write(try compileBundled(), to: output.path)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", crdValidator.path, "--lint", output.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let (status, text) = try validateCRDs(at: output.path)
+        #expect(status == 0, "\(text)")
         #expect(text.contains(" 0 failed"), "\(text)")
         #expect(!text.contains(" 0 passed"), "no object was validated: \(text)")
     }

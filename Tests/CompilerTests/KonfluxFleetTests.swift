@@ -68,16 +68,8 @@ import Testing
             written += 1
         }
         #expect(written == 26)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", crdValidator.path, "--lint", folder.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let (status, text) = try validateCRDs(at: folder.path)
+        #expect(status == 0, "\(text)")
         #expect(text.contains("26 passed, 0 failed"), "\(text)")
     }
 }

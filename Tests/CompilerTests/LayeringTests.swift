@@ -51,6 +51,12 @@ import Testing
         return try SourceTree(files)
     }
 
+    /// The cluster's file: the ring's child with these component patches (one per line of `patches`).
+    func cluster(patching patches: String) -> String {
+        "extends: ring\ncluster: {name: east}\ncomponents:\n  app:\n    patches:\n"
+            + patches.split(separator: "\n").map { "      " + $0 + "\n" }.joined()
+    }
+
     @Test func placeholdersInPatchesValuesAndClusterResolvePerEnvironment() throws {
         let tree = try layeredSources(cluster: "extends: ring\ncluster: {name: east}\n").compile()
         let manifest = try #require(tree.files["clusters/ring/east/app/manifest.yaml"])
@@ -64,49 +70,23 @@ import Testing
     }
 
     @Test func aNamedPatchIsTurnedOffOrReplacedInPlace() throws {
-        let off = try layeredSources(cluster: """
-            extends: ring
-            cluster: {name: east}
-            components:
-              app:
-                patches:
-                  - {name: settings, enabled: false}
-
-            """).compile()
+        let off = try layeredSources(cluster: cluster(patching: "- {name: settings, enabled: false}")).compile()
         let manifest = try #require(off.files["clusters/ring/east/app/manifest.yaml"])
         #expect(manifest.contains("mode: vault/eu/east\n"))
         #expect(!manifest.contains("extra:"))
 
         // Replacing the first patch keeps its place: the second still runs after it.
-        let replaced = try layeredSources(cluster: """
-            extends: ring
-            cluster: {name: east}
-            components:
-              app:
-                patches:
-                  - name: mode
-                    patch: |
-                      - {op: replace, path: /data/mode, value: custom}
-                  - target: {kind: ConfigMap, name: settings}
-                    patch: |
-                      - {op: remove, path: /data/extra/owner}
-
-            """).compile()
+        let replaced = try layeredSources(cluster: cluster(patching: """
+            - {name: mode, patch: '[{op: replace, path: /data/mode, value: custom}]'}
+            - {target: {kind: ConfigMap, name: settings}, patch: '[{op: remove, path: /data/extra/owner}]'}
+            """)).compile()
         let text = try #require(replaced.files["clusters/ring/east/app/manifest.yaml"])
         #expect(text.contains("mode: custom\n"))
         #expect(text.contains("extra:\n    url: https://east.example.com\n"))
     }
 
     @Test func aNamedPatchThatChangesNothingInheritedIsAnError() throws {
-        let tree = try layeredSources(cluster: """
-            extends: ring
-            cluster: {name: east}
-            components:
-              app:
-                patches:
-                  - {name: setings, enabled: false}
-
-            """)
+        let tree = try layeredSources(cluster: cluster(patching: "- {name: setings, enabled: false}"))
         let errors = try tree.failures()
         #expect(errors.count == 1)
         let error = try #require(errors.first)

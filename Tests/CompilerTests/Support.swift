@@ -6,6 +6,20 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 let crdValidator = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/crds/validate.py")
 let hasCRDValidator = FileManager.default.fileExists(atPath: crdValidator.path)
 
+/// `validate.py --lint` of ../shared/crds over a folder: its exit status and output.
+func validateCRDs(at folder: String) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", crdValidator.path, "--lint", folder]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, text)
+}
+
 /// A source tree (gitopsc.yaml, environments/, templates/) in a temporary folder.
 final class SourceTree {
     let root: URL
