@@ -38,6 +38,12 @@ struct SpecPaths: Sendable {
                 }
                 throw Diagnostic.error("compile.unknown-template-root", message, at: node.mark.location)
             }
+            guard files.kind(of: templateRoot.path) == .folder else {
+                throw Diagnostic.error(
+                    "compile.missing-template-root",
+                    "template root '\(name)' is '\(templateRoot.path)', which is not a folder (used by '\(text)' at \(node.mark.location?.description ?? "?"))",
+                    at: templateRoot.location)
+            }
             base = templateRoot.path
             relative = String(text[text.index(after: colon)...])
         }

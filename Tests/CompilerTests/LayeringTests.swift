@@ -144,6 +144,14 @@ import Testing
         ])
         #expect(try leaving.failures().first?.code == "compile.outside-root")
 
+        let missing = try layeredSources(cluster: String(format: cluster, "shared:app"), extra: [
+            "gitopsc.yaml": "templateRoots:\n  shared: \(outside.root.path)/absent\n",
+        ])
+        let missingError = try #require(try missing.failures().first)
+        #expect(missingError.code == "compile.missing-template-root")
+        #expect(missingError.location == SourceLocation(file: "gitopsc.yaml", line: 2, column: 11))
+        #expect(missingError.message.contains("environments/ring/east.yaml:5:15"))
+
         let named = try layeredSources(cluster: String(format: cluster, "shared:app"), extra: [
             "gitopsc.yaml": "templateRoots:\n  shared: \(outside.root.path)/shared\n",
         ]).compile()
