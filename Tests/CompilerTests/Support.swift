@@ -1,6 +1,7 @@
 import Compiler
 import Diagnostics
 import Foundation
+import ProcessRunner
 
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let crdValidator = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/crds/validate.py")
@@ -8,16 +9,8 @@ let hasCRDValidator = FileManager.default.fileExists(atPath: crdValidator.path)
 
 /// `validate.py --lint` of ../shared/crds over a folder: its exit status and output.
 func validateCRDs(at folder: String) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", crdValidator.path, "--lint", folder]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, text)
+    let result = try runProcess("/usr/bin/env", ["python3", crdValidator.path, "--lint", folder])
+    return (result.status, result.output)
 }
 
 /// A source tree (gitopsc.yaml, environments/, templates/) in a temporary folder.

@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import ProcessRunner
 import Testing
 @testable import GitStore
 
@@ -34,48 +35,12 @@ func git(_ arguments: String..., in directory: String? = nil, input: String? = n
 }
 
 func runGit(_ arguments: [String], in directory: String? = nil, input: String? = nil) throws -> (Int32, String, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-    process.arguments = (directory.map { ["-C", $0] } ?? []) + arguments
-    var environment = ProcessInfo.processInfo.environment
-    environment["GIT_CONFIG_NOSYSTEM"] = "1"
-    environment["GIT_AUTHOR_NAME"] = "Cli Author"
-    environment["GIT_AUTHOR_EMAIL"] = "cli@example.com"
-    environment["GIT_COMMITTER_NAME"] = "Cli Author"
-    environment["GIT_COMMITTER_EMAIL"] = "cli@example.com"
-    process.environment = environment
-    let output = Pipe()
-    let errors = Pipe()
-    let inputPipe = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = inputPipe
-    try process.run()
-    if let input { inputPipe.fileHandleForWriting.write(Data(input.utf8)) }
-    try inputPipe.fileHandleForWriting.close()
-    // Read both pipes before waiting, so that a large output cannot block the child.
-    let errorData = ThreadedRead(errors.fileHandleForReading)
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData.wait(), as: UTF8.self))
-}
-
-/// Reads a pipe to its end on another thread.
-final class ThreadedRead: @unchecked Sendable {
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread.detachNewThread { [self] in
-            data = handle.readDataToEndOfFile()
-            done.signal()
-        }
-    }
-
-    func wait() -> Data {
-        done.wait()
-        return data
-    }
+    let result = try runProcess("/usr/bin/git", (directory.map { ["-C", $0] } ?? []) + arguments, environment: [
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "Cli Author", "GIT_AUTHOR_EMAIL": "cli@example.com",
+        "GIT_COMMITTER_NAME": "Cli Author", "GIT_COMMITTER_EMAIL": "cli@example.com",
+    ], input: input)
+    return (result.status, result.stdout, result.stderr)
 }
 
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }

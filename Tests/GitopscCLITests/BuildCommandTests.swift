@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRunner
 import Testing
 
 /// The `gitopsc` executable built beside the test bundle (`swift build --build-tests`
@@ -13,28 +14,8 @@ let gitopscBinary: URL? = {
     return nil
 }()
 
-struct Run {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-}
-
-func gitopsc(_ arguments: [String], in folder: URL) throws -> Run {
-    let process = Process()
-    process.executableURL = gitopscBinary
-    process.arguments = arguments
-    process.currentDirectoryURL = folder
-    var environment = ProcessInfo.processInfo.environment
-    environment["NO_COLOR"] = "1"
-    process.environment = environment
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+func gitopsc(_ arguments: [String], in folder: URL) throws -> ProcessResult {
+    try runProcess(gitopscBinary!.path, arguments, in: folder, environment: ["NO_COLOR": "1"])
 }
 
 /// A new temporary folder holding `files` (relative path -> text).

@@ -1,20 +1,11 @@
 import Foundation
+import ProcessRunner
 import Testing
 
 /// Runs a bash script and returns its status and output.
 func bash(_ script: String, in folder: URL, environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/bash")
-    process.arguments = ["-c", script]
-    process.currentDirectoryURL = folder
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let result = try runProcess("/bin/bash", ["-c", script], in: folder, environment: environment)
+    return (result.status, result.output)
 }
 
 let publishIdentity = [

@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRunner
 import Testing
 
 /// `kubectl` on PATH (kustomize v5.5.0 on this machine), the oracle the engine is compared with.
@@ -15,17 +16,8 @@ enum Kubectl {
 
     /// Runs `kubectl kustomize` on a folder.
     static func kustomize(_ folder: String) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path!)
-        process.arguments = ["kustomize", folder]
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let error = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+        let result = try runProcess(path!, ["kustomize", folder])
+        return (result.status, result.stdout, result.stderr)
     }
 }
 

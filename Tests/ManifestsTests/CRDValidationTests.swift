@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import ProcessRunner
 import Manifests
 import Testing
 import YAML
@@ -107,18 +108,10 @@ private let crdsPresent = FileManager.default.fileExists(atPath: crdFolder.appen
         try YAMLEmitter.emitStream(objects).write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", crdFolder.appendingPathComponent("validate.py").path, "--lint", "-w", file.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let report = String(decoding: data, as: UTF8.self)
+        let result = try runProcess("/usr/bin/env", ["python3", crdFolder.appendingPathComponent("validate.py").path, "--lint", "-w", file.path])
+        let report = result.output
 
-        #expect(process.terminationStatus == 0, "\(report)")
+        #expect(result.status == 0, "\(report)")
         #expect(report.contains("\(objects.count) passed, 0 failed"), "\(report)")
         #expect(!report.contains("WARNING"), "\(report)")
     }
