@@ -12,8 +12,7 @@ public final class Compiler: Sendable {
     /// Components gitopsc renders itself from spec sections rather than from templates.
     public static let operatorComponent = "openshift-pipelines-operator"
     public static let tektonConfigComponent = "tektonconfig"
-    /// Marks which component an object came from while environment patches run.
-    static let componentAnnotation = "internal.gitopsc.dev/component"
+    static let builtInComponents: Set<String> = [operatorComponent, tektonConfigComponent]
 
     public let root: String
     public let settings: ProjectSettings
@@ -21,8 +20,8 @@ public final class Compiler: Sendable {
     let displayBase: String
     let paths: SpecPaths
     /// Template and resource objects before placeholders: the same for every environment,
-    /// built once.
-    private let templates = Memo<[Resource]>()
+    /// built once per run (concurrent environments wait for the first build).
+    private let templates = Memo<[Resource]>(coalescing: true)
 
     /// Sources are read from `files`: the working tree by default, or a snapshot of a
     /// revision mounted at `root`.
@@ -51,34 +50,38 @@ public final class Compiler: Sendable {
             selected = selected.filter { names.contains($0.name) }
         }
         let concrete = selected
-        let results = Slots(count: concrete.count)
-        DispatchQueue.concurrentPerform(iterations: concrete.count) { index in
-            results.set(index, render(concrete[index]))
-        }
-        var files: [String: String] = [:]
+        let results = concurrentMap(concrete.count) { index in self.render(concrete[index]) }
+        var rendered: [EnvironmentResult] = []
         var problems: [Diagnostic] = []
-        for result in results.values {
+        for result in results {
             switch result {
-            case .success(let rendered): files.merge(rendered) { first, _ in first }
+            case .success(let environment): rendered.append(environment)
             case .failure(let list): problems += list.diagnostics
             }
         }
+        // Checks across environments see every environment of the project, not only the
+        // selected ones: a collision with an environment compiled another time is one too.
+        problems += Collisions.problems(in: rendered, all: all, layout: layout)
         if !problems.isEmpty { throw DiagnosticList(problems) }
-        let names = selected.map(\.name)
-        files[OwnershipManifest.path(in: settings.folder)] = OwnershipManifest(paths: files.keys.sorted(), environments: names).json
-        return RenderedTree(folder: settings.folder, files: files, environments: names)
+        return RenderedTree(layout: layout, environments: rendered.map(\.environment))
     }
+
+    public var layout: RenderedLayout { RenderedLayout(folder: settings.folder) }
 
     // MARK: One environment
 
-    private func render(_ environment: Environment) -> Result<[String: String], DiagnosticList> {
+    /// A rendered environment and what checks across environments need of its spec.
+    struct EnvironmentResult: Sendable {
+        var environment: RenderedEnvironment
+        /// The resolved `cluster` section.
+        var cluster: Node?
+        /// Object identities per component, for the shared-cluster check.
+        var objects: [(component: String, id: ResId.ObjectKey, location: SourceLocation?)]
+    }
+
+    private func render(_ environment: Environment) -> Result<EnvironmentResult, DiagnosticList> {
         do throws(DiagnosticList) {
-            let spec: Node
-            do {
-                spec = try Placeholders.resolvedSpec(of: environment)
-            } catch {
-                throw DiagnosticList([error])
-            }
+            let spec = try Placeholders.resolvedSpec(of: environment)
             return .success(try renderEnvironment(environment, spec: spec))
         } catch {
             return .failure(DiagnosticList(error.diagnostics.map { diagnostic in
@@ -89,61 +92,100 @@ public final class Compiler: Sendable {
         }
     }
 
+    /// A component to render: a template, or one of the components rendered from a spec section.
+    private struct ComponentPlan {
+        var name: String
+        var settings: Node?
+        var declaration: SourceLocation?
+    }
+
     /// `spec` is the environment's spec with placeholders resolved; the environment itself
     /// (as written) is what placeholders in templates and patches look values up in.
-    private func renderEnvironment(_ environment: Environment, spec: Node) throws(DiagnosticList) -> [String: String] {
+    private func renderEnvironment(_ environment: Environment, spec: Node) throws(DiagnosticList) -> EnvironmentResult {
         let context = RenderContext(
             environment: environment.name, repositoryURL: settings.repositoryURL,
             targetRevision: settings.branch, folder: settings.folder)
         var problems: [Diagnostic] = []
         var objects: [Resource] = []
-        var components: [(name: String, settings: Node?)] = []
-        for entry in spec["components"]?.entries ?? [] where entry.value["enabled"]?.text != "false" {
+        var plans: [ComponentPlan] = []
+        for entry in spec["components"]?.entries ?? [] where entry.value["enabled"]?.boolValue ?? true {
+            if RenderedLayout.reservedComponentNames.contains(entry.name) || Compiler.builtInComponents.contains(entry.name) {
+                let why = RenderedLayout.reservedComponentNames.contains(entry.name)
+                    ? "its folder would be '\(entry.name)' of the environment's own layout"
+                    : "gitopsc renders a component of that name from the \(entry.name == Compiler.operatorComponent ? "operator" : "tektonConfig") section"
+                problems.append(Diagnostic.error(
+                    "compile.reserved-component", "component name '\(entry.name)' is reserved: \(why)", at: entry.key.mark.location))
+                continue
+            }
             do {
                 objects += try renderTemplate(entry.name, settings: entry.value, for: environment)
-                components.append((entry.name, entry.value))
+                plans.append(ComponentPlan(name: entry.name, settings: entry.value, declaration: entry.key.mark.location))
             } catch {
-                problems.append(error)
+                problems += error.diagnostics
             }
         }
-        do {
-            if let section = spec["operator"], section["enabled"]?.text != "false" {
-                objects += try OperatorManifests.render(section, context: context).map { tagged(Resource(node: $0), Compiler.operatorComponent) }
-                components.append((Compiler.operatorComponent, section))
+        do throws(DiagnosticList) {
+            if let section = spec["operator"], section["enabled"]?.boolValue ?? true {
+                objects += try listing { () throws(Diagnostic) in try OperatorManifests.render(section, context: context) }
+                    .map { owned(Resource(node: $0), by: Compiler.operatorComponent) }
+                plans.append(ComponentPlan(name: Compiler.operatorComponent, settings: section, declaration: section.mark.location))
             }
             if let section = spec["tektonConfig"] {
-                let wave = try OperatorManifests.syncWave(of: spec["operator"])
-                let tektonConfig = try TektonConfigManifest.render(section, operatorSyncWave: wave, context: context)
-                objects.append(tagged(Resource(node: tektonConfig), Compiler.tektonConfigComponent))
-                components.append((Compiler.tektonConfigComponent, section))
+                let tektonConfig = try listing { () throws(Diagnostic) in
+                    try TektonConfigManifest.render(section, operatorSyncWave: try OperatorManifests.syncWave(of: spec["operator"]), context: context)
+                }
+                objects.append(owned(Resource(node: tektonConfig), by: Compiler.tektonConfigComponent))
+                plans.append(ComponentPlan(name: Compiler.tektonConfigComponent, settings: section, declaration: section.mark.location))
             }
             try applyPatches(environment.patches, to: &objects, for: environment)
         } catch {
-            problems.append(error)
+            problems += error.diagnostics
         }
         problems += checkObjects(objects, environment: environment)
         if !problems.isEmpty { throw DiagnosticList(problems) }
 
-        var files: [String: String] = [:]
-        let base = "\(settings.folder)/\(environment.name)"
-        do {
-            for component in components {
-                let own = objects.filter { $0.annotations[Compiler.componentAnnotation] == component.name }.map(untagged)
-                files["\(base)/\(component.name)/manifest.yaml"] = YAMLEmitter.emitStream(KustomizeBuilder.sortedForOutput(own).map(\.node))
+        var byComponent: [String: [Resource]] = [:]
+        for object in objects { byComponent[object.owner ?? "", default: []].append(object) }
+        var components: [RenderedComponent] = []
+        let root: Node
+        do throws(Diagnostic) {
+            for plan in plans {
+                let own = (byComponent[plan.name] ?? []).map { resource in
+                    var copy = resource
+                    copy.normalizeAnnotations()
+                    return copy
+                }
                 let input = ComponentApplicationInput(
-                    name: component.name,
-                    namespace: component.settings?["namespace"]?.text ?? defaultNamespace(component.name, spec),
-                    syncWave: component.settings?["syncWave"]?.text.flatMap { Int($0) },
-                    path: "\(base)/\(component.name)")
+                    name: plan.name,
+                    namespace: plan.settings?["namespace"]?.text ?? defaultNamespace(plan.name, spec),
+                    syncWave: try syncWave(of: plan.settings),
+                    path: layout.componentFolder(environment: environment.name, component: plan.name))
                 let application = try ArgoApplications.application(
                     for: input, argocd: spec["argocd"], cluster: spec["cluster"] ?? Node(.mapping([])), context: context)
-                files["\(base)/apps/\(component.name).yaml"] = YAMLEmitter.emit(application)
+                components.append(RenderedComponent(
+                    name: plan.name, objects: KustomizeBuilder.sortedForOutput(own).map(\.node),
+                    application: application, declaration: plan.declaration))
             }
-            files["\(base)/root.yaml"] = YAMLEmitter.emit(try ArgoApplications.root(argocd: spec["argocd"], context: context))
+            root = try ArgoApplications.root(argocd: spec["argocd"], context: context)
         } catch {
             throw DiagnosticList([error])
         }
-        return files
+        let rendered = RenderedEnvironment(
+            name: environment.name, chain: environment.chainFiles, components: components, root: root, file: environment.file)
+        return EnvironmentResult(
+            environment: rendered, cluster: spec["cluster"],
+            objects: objects.map { ($0.owner ?? "", $0.id.objectKey, $0.location) })
+    }
+
+    /// A component's Argo CD sync wave: an integer in Argo CD's range, or none.
+    private func syncWave(of settings: Node?) throws(Diagnostic) -> Int? {
+        guard let node = settings?["syncWave"], !node.isNull else { return nil }
+        guard let value = node.integerValue, let wave = Int32(exactly: value) else {
+            throw Diagnostic.error(
+                "compile.sync-wave", "syncWave must be an integer between \(Int32.min) and \(Int32.max), found '\(node.text ?? node.kindName)'",
+                at: node.mark.location)
+        }
+        return Int(wave)
     }
 
     private func defaultNamespace(_ component: String, _ spec: Node) -> String {
@@ -157,29 +199,38 @@ public final class Compiler: Sendable {
     /// A component's objects: its template folder (a kustomization built by the engine, or
     /// a plain folder of manifests) and its extra `resources`; then placeholders and the
     /// component's own patches.
-    private func renderTemplate(_ name: String, settings: Node, for environment: Environment) throws(Diagnostic) -> [Resource] {
-        let templateNode = settings["template"] ?? Node.string(name, mark: settings.mark)
-        let template = try paths.locate(templateNode, defaultBase: paths.root + "/templates")
-        guard builder.store.files.kind(of: template.path) == .folder else {
-            throw Diagnostic.error(
-                "compile.missing-template",
-                "template folder '\(paths.display(template.path))' of component '\(name)' not found",
-                at: (settings["template"] ?? settings).mark.location)
-        }
-        var objects = try sourceObjects(at: template.path)
-        for entry in settings["resources"]?.items ?? [] {
-            let resource = try paths.locate(entry, defaultBase: paths.root)
-            guard builder.store.files.kind(of: resource.path) != nil else {
+    private func renderTemplate(_ name: String, settings: Node, for environment: Environment) throws(DiagnosticList) -> [Resource] {
+        var objects: [Resource] = []
+        try listing { () throws(Diagnostic) in
+            let templateNode = settings["template"] ?? Node.string(name, mark: settings.mark)
+            let template = try paths.locate(templateNode, defaultBase: paths.root + "/templates")
+            guard builder.store.files.kind(of: template.path) == .folder else {
                 throw Diagnostic.error(
-                    "compile.missing-resource", "resource '\(paths.display(resource.path))' of component '\(name)' not found",
-                    at: entry.mark.location)
+                    "compile.missing-template",
+                    "template folder '\(paths.display(template.path))' of component '\(name)' not found",
+                    at: (settings["template"] ?? settings).mark.location)
             }
-            objects += try sourceObjects(at: resource.path)
+            objects = try sourceObjects(at: template.path)
+            for entry in settings["resources"]?.items ?? [] {
+                let resource = try paths.locate(entry, defaultBase: paths.root)
+                guard builder.store.files.kind(of: resource.path) != nil else {
+                    throw Diagnostic.error(
+                        "compile.missing-resource", "resource '\(paths.display(resource.path))' of component '\(name)' not found",
+                        at: entry.mark.location)
+                }
+                objects += try sourceObjects(at: resource.path)
+            }
         }
+        var problems: [Diagnostic] = []
         for index in objects.indices {
-            objects[index].node = try Placeholders.substitute(in: objects[index].node, for: environment)
-            objects[index] = tagged(objects[index], name)
+            do throws(DiagnosticList) {
+                objects[index].node = try Placeholders.substitute(in: objects[index].node, for: environment)
+            } catch {
+                problems += error.diagnostics
+            }
+            objects[index].owner = name
         }
+        if !problems.isEmpty { throw DiagnosticList(problems) }
         try applyPatches(settings["patches"]?.items ?? [], to: &objects, for: environment)
         return objects
     }
@@ -190,21 +241,32 @@ public final class Compiler: Sendable {
 
     /// Environment and component patches are strict: a patch that selects nothing is an
     /// error. Placeholders are resolved in them; turned-off patches are skipped.
-    private func applyPatches(_ patches: [Node], to objects: inout [Resource], for environment: Environment) throws(Diagnostic) {
-        for var patch in patches where patch["enabled"]?.text != "false" {
+    private func applyPatches(_ patches: [Node], to objects: inout [Resource], for environment: Environment) throws(DiagnosticList) {
+        for var patch in patches where patch["enabled"]?.boolValue ?? true {
             patch["name"] = nil
             patch["enabled"] = nil
-            var root = paths.root
-            if let file = patch["path"] {
-                let location = try paths.locate(file, defaultBase: paths.root)
-                root = location.base
-                patch["path"] = Node.string(location.relative, mark: file.mark)
-            }
-            let selected = try builder.applyPatch(patch, root: root, strict: true, prepare: { document throws(Diagnostic) in
-                try Placeholders.substitute(in: document, for: environment)
-            }, to: &objects)
-            if selected == 0 {
-                throw Diagnostic.error("compile.patch-matches-nothing", "patch target matches no rendered object", at: patch.mark.location)
+            var unresolved: [Diagnostic] = []
+            do throws(Diagnostic) {
+                var root = paths.root
+                if let file = patch["path"] {
+                    let location = try paths.locate(file, defaultBase: paths.root)
+                    root = location.base
+                    patch["path"] = Node.string(location.relative, mark: file.mark)
+                }
+                let selected = try builder.applyPatch(patch, root: root, strict: true, prepare: { document throws(Diagnostic) in
+                    do throws(DiagnosticList) {
+                        return try Placeholders.substitute(in: document, for: environment)
+                    } catch {
+                        // The engine reports one problem; keep them all for the report.
+                        unresolved = error.diagnostics
+                        throw error.diagnostics[0]
+                    }
+                }, to: &objects)
+                if selected == 0 {
+                    throw Diagnostic.error("compile.patch-matches-nothing", "patch target matches no rendered object", at: patch.mark.location)
+                }
+            } catch {
+                throw DiagnosticList(unresolved.isEmpty ? [error] : unresolved)
             }
         }
     }
@@ -213,9 +275,9 @@ public final class Compiler: Sendable {
     private func checkObjects(_ objects: [Resource], environment: Environment) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         var seen: [ResId.ObjectKey: String] = [:]
-        let allowPlaintext = environment.spec[path: ["secrets", "allowPlaintext"]]?.text == "true"
+        let allowPlaintext = environment.spec[path: ["secrets", "allowPlaintext"]]?.boolValue ?? false
         for object in objects {
-            let component = object.annotations[Compiler.componentAnnotation] ?? ""
+            let component = object.owner ?? ""
             if let other = seen.updateValue(component, forKey: object.id.objectKey) {
                 problems.append(Diagnostic.error(
                     "compile.duplicate-object",
@@ -223,7 +285,7 @@ public final class Compiler: Sendable {
                     at: object.location))
             }
             if object.gvk.kind == "Secret", object.gvk.group.isEmpty, !allowPlaintext,
-               object.node["data"]?.entries?.isEmpty == false || object.node["stringData"]?.entries?.isEmpty == false {
+               hasContent(object.node["data"]) || hasContent(object.node["stringData"]) {
                 problems.append(Diagnostic.error(
                     "compile.plaintext-secret",
                     "Secret '\(object.name)' of component '\(component)' has plaintext data; use a sealed or external secret, or set secrets.allowPlaintext",
@@ -233,41 +295,26 @@ public final class Compiler: Sendable {
         return problems
     }
 
-    private func tagged(_ resource: Resource, _ component: String) -> Resource {
-        var copy = resource
-        copy.node.set(["metadata", "annotations", Compiler.componentAnnotation], to: .string(component))
-        return copy
+    /// Whether a Secret field carries anything: an empty mapping or null does not; a
+    /// non-empty mapping, and any other value (which the API server would refuse, and
+    /// which must not slip past the plaintext check), does.
+    private func hasContent(_ field: Node?) -> Bool {
+        guard let field, !field.isNull else { return false }
+        return field.entries.map { !$0.isEmpty } ?? true
     }
 
-    private func untagged(_ resource: Resource) -> Resource {
+    private func owned(_ resource: Resource, by component: String) -> Resource {
         var copy = resource
-        if var annotations = copy.node[path: ["metadata", "annotations"]] {
-            annotations[Compiler.componentAnnotation] = nil
-            copy.node.set(["metadata", "annotations"], to: annotations)
-        }
-        copy.normalizeAnnotations()
+        copy.owner = component
         return copy
     }
 }
 
-/// Fixed slots written from concurrent work, one per environment.
-private final class Slots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<[String: String], DiagnosticList>?]
-
-    init(count: Int) {
-        slots = Array(repeating: nil, count: count)
-    }
-
-    func set(_ index: Int, _ value: Result<[String: String], DiagnosticList>) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    var values: [Result<[String: String], DiagnosticList>] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.map { $0! }
+/// Runs a step that fails with one diagnostic where a list is expected.
+func listing<Value>(_ body: () throws(Diagnostic) -> Value) throws(DiagnosticList) -> Value {
+    do {
+        return try body()
+    } catch {
+        throw DiagnosticList([error])
     }
 }

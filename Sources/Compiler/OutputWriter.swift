@@ -4,6 +4,10 @@ import Foundation
 /// Writes a rendered tree into an output folder, touching only paths gitopsc owns: files
 /// of the previous run's ownership manifest that are no longer rendered are deleted, new
 /// and changed files are written atomically, unchanged files are left as they are.
+///
+/// Every path is checked before anything is touched: the previous manifest must list only
+/// paths the layout writes, and no folder on the way to a written or deleted file may be a
+/// symbolic link (a link would carry the write outside the output folder).
 public enum OutputWriter {
     public struct Summary: Sendable, Equatable {
         public var written = 0
@@ -18,49 +22,109 @@ public enum OutputWriter {
     }
 
     public static func write(_ tree: RenderedTree, to output: String) throws(Diagnostic) -> Summary {
+        let layout = tree.layout
+        let manifestPath = layout.ownershipManifestPath
+        switch entryKind(output) {
+        case nil, .folder: break
+        case .file, .link:
+            throw Diagnostic.error("output.not-a-folder", "output folder '\(output)' exists and is not a folder; nothing was written")
+        }
+        let previous = try FileManager.default.contents(atPath: output + "/" + manifestPath).map { bytes throws(Diagnostic) in
+            try OwnershipManifest.read(bytes, file: output + "/" + manifestPath, layout: layout)
+        }
+        let deletions = (previous?.paths ?? []).filter { tree.files[$0] == nil }
+        for path in tree.files.keys.sorted() + deletions {
+            try checkContained(path, in: output)
+        }
         var summary = Summary()
-        let manifestPath = OwnershipManifest.path(in: tree.folder)
-        let previous = (FileManager.default.contents(atPath: output + "/" + manifestPath))
-            .flatMap { OwnershipManifest.decode(String(decoding: $0, as: UTF8.self)) }
-        do {
-            // The manifest goes last, so an interrupted run still lists every file it owns.
-            for path in tree.files.keys.sorted() where path != manifestPath {
-                try writeIfChanged(tree.files[path]!, to: output + "/" + path, summary: &summary)
-            }
-            for path in previous?.paths ?? [] where tree.files[path] == nil {
-                let full = output + "/" + path
-                if FileManager.default.fileExists(atPath: full) {
-                    try FileManager.default.removeItem(atPath: full)
-                    summary.deleted += 1
-                    removeEmptyFolders(from: URL(fileURLWithPath: full).deletingLastPathComponent().path, upTo: output)
-                }
-            }
-            if let manifest = tree.files[manifestPath] {
-                try writeIfChanged(manifest, to: output + "/" + manifestPath, summary: &summary)
-            }
-        } catch {
-            throw Diagnostic.error("io.write", "cannot write the rendered tree to '\(output)': \(error.localizedDescription)")
+        // The manifest goes last, so an interrupted run still lists every file it owns.
+        for path in tree.files.keys.sorted() where path != manifestPath {
+            try writeIfChanged(tree.files[path]!, to: output + "/" + path, summary: &summary)
+        }
+        for path in deletions where entryKind(output + "/" + path) == .file {
+            let full = output + "/" + path
+            guard unlink(full) == 0 else { throw ioError("cannot delete '\(full)'", errno) }
+            summary.deleted += 1
+            removeEmptyFolders(from: URL(fileURLWithPath: full).deletingLastPathComponent().path, upTo: output)
+        }
+        if let manifest = tree.files[manifestPath] {
+            try writeIfChanged(manifest, to: output + "/" + manifestPath, summary: &summary)
         }
         return summary
     }
 
-    private static func writeIfChanged(_ text: String, to path: String, summary: inout Summary) throws {
+    private enum EntryKind { case file, folder, link }
+
+    /// What is at a path, without following a final symbolic link.
+    private static func entryKind(_ path: String) -> EntryKind? {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return nil }
+        switch status.st_mode & S_IFMT {
+        case S_IFLNK: return .link
+        case S_IFDIR: return .folder
+        default: return .file
+        }
+    }
+
+    /// Every existing folder between the output folder and the file is a real folder, and
+    /// the file, if present, is not a folder or a link.
+    private static func checkContained(_ path: String, in output: String) throws(Diagnostic) {
+        var current = output
+        let segments = path.split(separator: "/")
+        for (index, segment) in segments.enumerated() {
+            current += "/" + segment
+            let isLast = index == segments.count - 1
+            switch entryKind(current) {
+            case nil: return
+            case .folder where !isLast, .file where isLast: continue
+            case .link:
+                throw Diagnostic.error(
+                    "output.symlink",
+                    "'\(current)' is a symbolic link; gitopsc writes and deletes only real files and folders below the output folder, so nothing was written")
+            case .folder, .file:
+                throw Diagnostic.error(
+                    "output.conflict",
+                    "'\(current)' is a \(isLast ? "folder" : "file") where the rendered tree needs a \(isLast ? "file" : "folder"); nothing was written")
+            }
+        }
+    }
+
+    private static func writeIfChanged(_ text: String, to path: String, summary: inout Summary) throws(Diagnostic) {
         let data = Data(text.utf8)
         if FileManager.default.contents(atPath: path) == data {
             summary.unchanged += 1
             return
         }
-        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path, withIntermediateDirectories: true)
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw ioError("cannot write '\(path)'", (error as NSError).posixCode)
+        }
         summary.written += 1
+    }
+
+    private static func ioError(_ what: String, _ code: Int32?) -> Diagnostic {
+        let reason = code.map { String(cString: strerror($0)) } ?? "unknown error"
+        return Diagnostic.error("io.write", "\(what): \(reason)")
     }
 
     private static func removeEmptyFolders(from folder: String, upTo root: String) {
         var current = folder
-        while current.count > root.count, current.hasPrefix(root),
+        while current.count > root.count, current.hasPrefix(root + "/"), entryKind(current) == .folder,
               (try? FileManager.default.contentsOfDirectory(atPath: current))?.isEmpty == true {
-            try? FileManager.default.removeItem(atPath: current)
+            rmdir(current)
             current = URL(fileURLWithPath: current).deletingLastPathComponent().path
         }
+    }
+}
+
+extension NSError {
+    /// The POSIX error under a Foundation file error, so messages say "Permission denied"
+    /// rather than a Cocoa error number.
+    var posixCode: Int32? {
+        if domain == NSPOSIXErrorDomain { return Int32(code) }
+        return (userInfo[NSUnderlyingErrorKey] as? NSError)?.posixCode
     }
 }

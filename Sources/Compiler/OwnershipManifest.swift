@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// `<folder>/.gitopsc/manifest.json`: the paths gitopsc owns in the rendered tree, so that
@@ -14,10 +15,6 @@ public struct OwnershipManifest: Codable, Sendable, Equatable {
         self.paths = paths.sorted()
     }
 
-    public static func path(in folder: String) -> String {
-        "\(folder)/.gitopsc/manifest.json"
-    }
-
     public var json: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -25,7 +22,26 @@ public struct OwnershipManifest: Codable, Sendable, Equatable {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
-    public static func decode(_ text: String) -> OwnershipManifest? {
-        try? JSONDecoder().decode(OwnershipManifest.self, from: Data(text.utf8))
+    /// Reads a committed manifest. A manifest that is not gitopsc's JSON, or that lists a
+    /// path the layout could not have written (absolute, `..`, outside the folder), is an
+    /// input error: it would make a run replace or delete files it does not own.
+    /// `file` is how messages name the manifest (a path, or `branch:path`).
+    public static func read(_ bytes: some Collection<UInt8>, file: String, layout: RenderedLayout) throws(Diagnostic) -> OwnershipManifest {
+        let manifest: OwnershipManifest
+        do {
+            manifest = try JSONDecoder().decode(OwnershipManifest.self, from: Data(bytes))
+        } catch {
+            throw Diagnostic.error(
+                "output.invalid-manifest",
+                "not a gitopsc ownership manifest (a JSON object with generator, environments and paths); remove it only if gitopsc did not write this folder",
+                at: SourceLocation(file: file, line: 0, column: 0))
+        }
+        for path in manifest.paths where !layout.contains(path) || path == layout.ownershipManifestPath {
+            throw Diagnostic.error(
+                "output.forged-manifest",
+                "the ownership manifest lists '\(path)', which is not a path gitopsc writes below '\(layout.folder)'; nothing was written or deleted",
+                at: SourceLocation(file: file, line: 0, column: 0))
+        }
+        return manifest
     }
 }

@@ -12,28 +12,17 @@ import YAML
 /// values from what each environment below it sets. `resolving` is the chain of placeholders
 /// being resolved, to report a cycle instead of looping.
 enum Placeholders {
-    static func substitute(in node: Node, for environment: Environment, resolving: [String] = []) throws(Diagnostic) -> Node {
-        switch node.content {
-        case .scalar(let scalar):
-            guard scalar.value.contains("${") else { return node }
-            return try substitute(scalar, at: node.mark, for: environment, resolving: resolving)
-        case .sequence(let items):
-            var copy = node
-            var result: [Node] = []
-            result.reserveCapacity(items.count)
-            for item in items { result.append(try substitute(in: item, for: environment, resolving: resolving)) }
-            copy.content = .sequence(result)
-            return copy
-        case .mapping(let entries):
-            var copy = node
-            var result: [MappingEntry] = []
-            result.reserveCapacity(entries.count)
-            for entry in entries {
-                result.append(MappingEntry(key: entry.key, value: try substitute(in: entry.value, for: environment, resolving: resolving)))
-            }
-            copy.content = .mapping(result)
-            return copy
-        }
+    /// How many placeholders may stand behind one another (a value that refers to a value
+    /// that refers to ...): far above any real layering, and a bound on the recursion.
+    static let maxIndirection = 64
+
+    /// `node` with every placeholder resolved; every unresolved placeholder of the node is
+    /// reported, each at its own position.
+    static func substitute(in node: Node, for environment: Environment) throws(DiagnosticList) -> Node {
+        var problems: [Diagnostic] = []
+        let result = substitute(in: node, for: environment, resolving: [], problems: &problems)
+        if !problems.isEmpty { throw DiagnosticList(problems) }
+        return result
     }
 
     /// The spec with placeholders resolved in every section the compiler reads itself
@@ -41,22 +30,56 @@ enum Placeholders {
     /// they are resolved once parsed, where a placeholder may stand for a whole mapping.
     /// `values` are resolved where they are used, so that a layer may derive a value from
     /// one that only some environments below it set.
-    static func resolvedSpec(of environment: Environment) throws(Diagnostic) -> Node {
+    static func resolvedSpec(of environment: Environment) throws(DiagnosticList) -> Node {
+        var problems: [Diagnostic] = []
         var spec = environment.spec
         for section in spec.entries ?? [] where section.name != "components" && section.name != "values" {
-            spec[section.name] = try substitute(in: section.value, for: environment)
+            spec[section.name] = substitute(in: section.value, for: environment, resolving: [], problems: &problems)
         }
         for component in spec["components"]?.entries ?? [] {
             var settings = component.value
             for field in settings.entries ?? [] where field.name != "patches" {
-                settings[field.name] = try substitute(in: field.value, for: environment)
+                settings[field.name] = substitute(in: field.value, for: environment, resolving: [], problems: &problems)
             }
             spec.set(["components", component.name], to: settings)
         }
+        if !problems.isEmpty { throw DiagnosticList(problems) }
         return spec
     }
 
-    private static func substitute(_ scalar: Scalar, at mark: Mark, for environment: Environment, resolving: [String]) throws(Diagnostic) -> Node {
+    /// Walks a node; problems are collected, and a scalar that cannot be resolved is kept
+    /// as written (the caller throws before anything uses it).
+    private static func substitute(in node: Node, for environment: Environment, resolving: [String], problems: inout [Diagnostic]) -> Node {
+        switch node.content {
+        case .scalar(let scalar):
+            guard scalar.value.contains("${") else { return node }
+            do {
+                return try substitute(scalar, at: node.mark, for: environment, resolving: resolving)
+            } catch {
+                problems += error.diagnostics
+                return node
+            }
+        case .sequence(let items):
+            var copy = node
+            var result: [Node] = []
+            result.reserveCapacity(items.count)
+            for item in items { result.append(substitute(in: item, for: environment, resolving: resolving, problems: &problems)) }
+            copy.content = .sequence(result)
+            return copy
+        case .mapping(let entries):
+            var copy = node
+            var result: [MappingEntry] = []
+            result.reserveCapacity(entries.count)
+            for entry in entries {
+                result.append(MappingEntry(key: entry.key, value: substitute(in: entry.value, for: environment, resolving: resolving, problems: &problems)))
+            }
+            copy.content = .mapping(result)
+            return copy
+        }
+    }
+
+    /// One scalar: each placeholder in it is looked up, and every one that fails is reported.
+    private static func substitute(_ scalar: Scalar, at mark: Mark, for environment: Environment, resolving: [String]) throws(DiagnosticList) -> Node {
         let text = scalar.value
         if text.hasPrefix("${"), text.hasSuffix("}"), text.firstIndex(of: "}") == text.index(before: text.endIndex) {
             let path = String(text.dropFirst(2).dropLast())
@@ -64,6 +87,7 @@ enum Placeholders {
             value.mark = mark
             return value
         }
+        var problems: [Diagnostic] = []
         var output = ""
         var rest = Substring(text)
         while let start = rest.range(of: "${") {
@@ -74,30 +98,47 @@ enum Placeholders {
             }
             output += rest[..<start.lowerBound]
             guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
-                throw Diagnostic.error("compile.placeholder", "unterminated placeholder in '\(text)'", at: mark.location)
+                problems.append(Diagnostic.error("compile.placeholder", "unterminated placeholder in '\(text)'", at: mark.location))
+                break
             }
             let path = String(rest[start.upperBound..<end])
-            let value = try lookup(path, at: mark, for: environment, resolving: resolving)
+            rest = rest[rest.index(after: end)...]
+            let value: Node
+            do {
+                value = try lookup(path, at: mark, for: environment, resolving: resolving)
+            } catch {
+                problems += error.diagnostics
+                continue
+            }
             guard let scalarText = value.scalar?.value else {
-                throw Diagnostic.error(
+                problems.append(Diagnostic.error(
                     "compile.placeholder",
                     "placeholder ${\(path)} is a \(value.kindName) and cannot be part of a longer string",
-                    at: mark.location)
+                    at: mark.location))
+                continue
             }
             output += scalarText
-            rest = rest[rest.index(after: end)...]
         }
+        if !problems.isEmpty { throw DiagnosticList(problems) }
         output += rest
         return .string(output, mark: mark)
     }
 
-    private static func lookup(_ path: String, at mark: Mark, for environment: Environment, resolving: [String]) throws(Diagnostic) -> Node {
+    private static func lookup(_ path: String, at mark: Mark, for environment: Environment, resolving: [String]) throws(DiagnosticList) -> Node {
         if path == "environment.name" { return .string(environment.name) }
         if resolving.contains(path) {
             let cycle = (resolving.drop { $0 != path } + [path]).map { "${\($0)}" }.joined(separator: " -> ")
             var error = Diagnostic.error("compile.placeholder-cycle", "placeholders refer to each other: \(cycle)", at: mark.location)
             error.chain = environment.chainFiles
-            throw error
+            throw DiagnosticList([error])
+        }
+        if resolving.count >= maxIndirection {
+            var error = Diagnostic.error(
+                "compile.placeholder-depth",
+                "placeholder ${\(path)} is reached through more than \(maxIndirection) placeholders in a row (limit Placeholders.maxIndirection)",
+                at: mark.location)
+            error.chain = environment.chainFiles
+            throw DiagnosticList([error])
         }
         let steps = path.split(separator: ".").map(String.init)
         guard !steps.isEmpty, let value = environment.spec[path: steps], !value.isNull else {
@@ -106,8 +147,11 @@ enum Placeholders {
                 "unresolved placeholder ${\(path)} for environment '\(environment.name)'",
                 at: mark.location)
             error.chain = environment.chainFiles
-            throw error
+            throw DiagnosticList([error])
         }
-        return try substitute(in: value, for: environment, resolving: resolving + [path])
+        var problems: [Diagnostic] = []
+        let resolved = substitute(in: value, for: environment, resolving: resolving + [path], problems: &problems)
+        if !problems.isEmpty { throw DiagnosticList(problems) }
+        return resolved
     }
 }

@@ -1,13 +1,59 @@
-/// The rendered tree of a compile: file paths (relative to the output root, starting with
-/// the configured folder) and their bytes.
-public struct RenderedTree: Sendable {
-    public var folder: String
-    public var files: [String: String]
-    public var environments: [String]
+import Diagnostics
+import YAML
 
-    public init(folder: String, files: [String: String], environments: [String]) {
-        self.folder = folder
-        self.files = files
-        self.environments = environments
+/// One component of an environment as rendered: its objects in output order and the Argo CD
+/// Application that deploys them. Membership is this value's structure, never a mark on
+/// the objects, so no patch can move an object out of its component.
+public struct RenderedComponent: Sendable {
+    public var name: String
+    public var objects: [Node]
+    public var application: Node
+    /// Where the component is declared (its key in the spec, or the spec section it is
+    /// rendered from), for messages about it.
+    public var declaration: SourceLocation?
+
+    public init(name: String, objects: [Node], application: Node, declaration: SourceLocation?) {
+        self.name = name
+        self.objects = objects
+        self.application = application
+        self.declaration = declaration
     }
+}
+
+/// One concrete environment as rendered.
+public struct RenderedEnvironment: Sendable {
+    public var name: String
+    /// The files of the environment's chain, root layer first, for messages.
+    public var chain: [String]
+    public var components: [RenderedComponent]
+    /// The app-of-apps Application of the environment.
+    public var root: Node
+    /// The environment's own file, for messages about the environment as a whole.
+    public var file: String
+
+    public init(name: String, chain: [String], components: [RenderedComponent], root: Node, file: String) {
+        self.name = name
+        self.chain = chain
+        self.components = components
+        self.root = root
+        self.file = file
+    }
+}
+
+/// The result of a compile: the rendered environments and, derived from them through the
+/// one `RenderedLayout`, the bytes of every file (emitted once, here).
+public struct RenderedTree: Sendable {
+    public let layout: RenderedLayout
+    public let environments: [RenderedEnvironment]
+    /// Path (relative to the output root, starting with the folder) -> file text.
+    public let files: [String: String]
+
+    public init(layout: RenderedLayout, environments: [RenderedEnvironment]) {
+        self.layout = layout
+        self.environments = environments.sorted { $0.name < $1.name }
+        files = layout.files(of: self.environments)
+    }
+
+    public var folder: String { layout.folder }
+    public var environmentNames: [String] { environments.map(\.name) }
 }

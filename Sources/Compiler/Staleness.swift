@@ -1,42 +1,48 @@
+import Diagnostics
 import FileSources
 
 /// Whether committed rendered output is what the sources compile to now.
-public enum Staleness {
-    /// The committed rendered files below `folder` of an output folder, keyed like a
-    /// `RenderedTree` (starting with the folder).
-    public static func committedFiles(in output: String, folder: String, files: any FileSource = LocalFiles()) -> [String: String] {
+public struct Staleness: Sendable {
+    /// Environments whose files differ (or that were added or removed), sorted.
+    public var environments: [String]
+    /// Whether the ownership manifest differs (a new gitopsc version, say) although every
+    /// environment's files are the same.
+    public var manifestDiffers: Bool
+
+    public var isStale: Bool { !environments.isEmpty || manifestDiffers }
+
+    /// The committed rendered files below the layout's folder of an output folder, keyed
+    /// like a `RenderedTree`'s files.
+    public static func committedFiles(in output: String, layout: RenderedLayout, files: any FileSource = LocalFiles()) -> [String: String] {
         var result: [String: String] = [:]
-        for relative in files.files(below: output + "/" + folder) {
-            if let bytes = files.contents(of: output + "/" + folder + "/" + relative) {
-                result[folder + "/" + relative] = String(decoding: bytes, as: UTF8.self)
+        let folder = layout.treeFolder
+        let base = folder.isEmpty ? output : output + "/" + folder
+        for relative in files.files(below: base) {
+            if let bytes = files.contents(of: base + "/" + relative) {
+                result[(folder.isEmpty ? "" : folder + "/") + relative] = String(decoding: bytes, as: UTF8.self)
             }
         }
         return result
     }
 
-    /// Environments whose rendered files differ between the expected tree and the committed
-    /// files (gitopsc's own paths only: files others put beside them do not count), sorted;
-    /// `nil` environment entries are reported as `.gitopsc` when only the manifest differs.
-    public static func staleEnvironments(expected: RenderedTree, committed: [String: String]) -> [String] {
-        let manifestPath = OwnershipManifest.path(in: expected.folder)
-        let owned = Set(committed[manifestPath].flatMap(OwnershipManifest.decode)?.paths ?? []).union(expected.files.keys)
+    /// Compares the expected tree with committed files, environment by environment, through
+    /// the layout. Files others put beside the tree do not count. `manifestFile` is how
+    /// messages name the committed ownership manifest.
+    public static func compare(expected: RenderedTree, committed: [String: String], manifestFile: String) throws(Diagnostic) -> Staleness {
+        let layout = expected.layout
+        let manifestPath = layout.ownershipManifestPath
+        let previous = try committed[manifestPath].map { text throws(Diagnostic) in
+            try OwnershipManifest.read(Array(text.utf8), file: manifestFile, layout: layout)
+        }
+        let names = Set(expected.environmentNames).union(previous?.environments ?? [])
+        let owned = Set(previous?.paths ?? []).union(expected.files.keys).subtracting([manifestPath])
         var stale = Set<String>()
         for path in owned where expected.files[path] != committed[path] {
-            stale.insert(environment(of: path, in: expected) ?? ".gitopsc")
+            // A path of no known environment can only come from a manifest whose environment
+            // list disagrees with its paths: count it against the manifest.
+            if let name = layout.environment(of: path, among: names) { stale.insert(name) }
         }
-        return stale.sorted()
-    }
-
-    /// The environment a rendered path belongs to: the longest environment name it starts with.
-    static func environment(of path: String, in tree: RenderedTree) -> String? {
-        let relative = path.dropFirst(tree.folder.count + 1)
-        if let known = tree.environments.filter({ relative.hasPrefix($0 + "/") }).max(by: { $0.count < $1.count }) {
-            return known
-        }
-        // An environment that no longer exists: its files end in root.yaml, apps/ or <component>/manifest.yaml.
-        let parts = relative.split(separator: "/")
-        if parts.last == "root.yaml" { return parts.dropLast().joined(separator: "/") }
-        if parts.count >= 3 { return parts.dropLast(2).joined(separator: "/") }
-        return nil
+        let manifestDiffers = expected.files[manifestPath] != committed[manifestPath]
+        return Staleness(environments: stale.sorted(), manifestDiffers: manifestDiffers)
     }
 }

@@ -67,6 +67,7 @@ public enum EnvironmentSchema {
             SchemaField("name", SchemaNode(.string, description: "The cluster's name, usable in templates as ${cluster.name}.")),
             SchemaField("server", SchemaNode(.string, description: "API server URL, Argo CD's destination.server. A concrete environment sets exactly one of server and argocdName.", pattern: serverURL)),
             SchemaField("argocdName", SchemaNode(.string, description: "The cluster's name in Argo CD, destination.name. A concrete environment sets exactly one of server and argocdName.")),
+            SchemaField("shared", SchemaNode(.bool, description: "Set in every environment that deploys to the same cluster on purpose (e.g. one per namespace); without it, two environments with one destination are an error. Environments sharing a cluster may not deploy the same object.", defaultValue: .bool(false))),
         ], exactlyOne: []), description: "Where a concrete environment deploys. Required (after inheritance) in every environment that is not abstract.")),
         SchemaField("components", SchemaNode(.map(keys: componentName, values: component), description: "The components this environment deploys, by name. The name is the component's output folder.")),
         SchemaField("operator", SchemaNode(.object([

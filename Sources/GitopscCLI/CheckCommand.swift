@@ -34,27 +34,40 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let root = URL(fileURLWithPath: self.root).standardizedFileURL.path
-        let (tree, committed) = try diagnostics.reportingInputErrors { () throws -> (RenderedTree, [String: String]) in
+        let target = branch.map { "branch '\($0)'" } ?? "'\(outputDirectory ?? "the output folder of gitopsc.yaml")'"
+        let (tree, committed, staleness) = try diagnostics.reportingInputErrors { () throws -> (RenderedTree, [String: String], Staleness) in
             let compiler = try Compiler(root: root)
             let tree = try compiler.compile()
-            return (tree, try committedFiles(folder: tree.folder, settings: compiler.settings, root: root))
+            let (committed, manifestFile) = try committedFiles(layout: tree.layout, settings: compiler.settings, root: root)
+            return (tree, committed, try Staleness.compare(expected: tree, committed: committed, manifestFile: manifestFile))
         }
         let problems = RenderedChecks.validate(tree)
         if !problems.isEmpty {
             diagnostics.print(problems)
             throw ExitStatus.failed
         }
-        let stale = Staleness.staleEnvironments(expected: tree, committed: committed)
-        guard stale.isEmpty else {
-            let target = branch.map { "branch '\($0)'" } ?? "'\(outputDirectory ?? "the output folder of gitopsc.yaml")'"
-            var message = "rendered output in \(target) is stale for \(stale.count) environment\(stale.count == 1 ? "" : "s"):\n"
-            message += stale.map { "  \($0)\n" }.joined()
+        guard !staleness.isStale else {
+            let remedy = branch == nil ? "run `gitopsc compile` and commit the result" : "run `gitopsc publish`"
+            guard diagnostics.format == .human else {
+                var stale = staleness.environments.map { name in
+                    Diagnostic.error("check.stale", "rendered output of environment '\(name)' in \(target) is stale; \(remedy)")
+                }
+                if staleness.environments.isEmpty {
+                    stale.append(Diagnostic.error("check.stale-manifest", "the ownership manifest in \(target) is stale; \(remedy)"))
+                }
+                diagnostics.print(stale)
+                throw ExitStatus.failed
+            }
+            var message = staleness.environments.isEmpty
+                ? "the ownership manifest in \(target) is stale (every environment's files are up to date):\n"
+                : "rendered output in \(target) is stale for \(counted(staleness.environments.count, "environment")):\n"
+            message += staleness.environments.map { "  \($0)\n" }.joined()
             message += shortDiff(committed: committed, expected: tree)
-            message += branch == nil ? "run `gitopsc compile` and commit the result\n" : "run `gitopsc publish`\n"
+            message += remedy + "\n"
             FileHandle.standardError.write(Data(message.utf8))
             throw ExitStatus.failed
         }
-        print("rendered output is up to date (\(tree.environments.count) environments)")
+        print("rendered output is up to date (\(counted(tree.environments.count, "environment")))")
     }
 
     /// The first lines of the semantic diff from the committed output to the expected one.
@@ -68,13 +81,18 @@ struct CheckCommand: ParsableCommand {
         return text
     }
 
-    private func committedFiles(folder: String, settings: ProjectSettings, root: String) throws -> [String: String] {
+    /// The committed files, and how messages name their ownership manifest. A branch that does
+    /// not exist is an input error, not stale output: most likely a typo.
+    private func committedFiles(layout: RenderedLayout, settings: ProjectSettings, root: String) throws -> ([String: String], String) {
         guard let branch else {
             let output = outputDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? root + "/" + settings.output
-            return Staleness.committedFiles(in: output, folder: folder)
+            return (Staleness.committedFiles(in: output, layout: layout), output + "/" + layout.ownershipManifestPath)
         }
         let repository = try GitRepository(path: self.repository ?? root, searchParents: self.repository == nil)
-        guard let tip = try repository.tip(of: branch) else { return [:] }
-        return try repository.files(atCommit: tip, under: folder).mapValues { String(decoding: $0, as: UTF8.self) }
+        guard let tip = try repository.tip(of: branch) else {
+            throw Diagnostic.error("check.unknown-branch", "branch '\(branch)' does not exist in '\(repository.workingDirectory ?? repository.gitDirectory)'; publish it first with `gitopsc publish`")
+        }
+        let files = try repository.files(atCommit: tip, under: layout.folder)
+        return (files.mapValues { String(decoding: $0, as: UTF8.self) }, "\(branch):\(layout.ownershipManifestPath)")
     }
 }

@@ -42,7 +42,7 @@ struct CompileCommand: ParsableCommand {
             let tree = try compiler.compile(environments)
             let output = outputDirectory ?? (root + "/" + compiler.settings.output)
             let summary = try OutputWriter.write(tree, to: output)
-            print("compiled \(tree.environments.count) environments: \(summary.written) files written, \(summary.unchanged) unchanged, \(summary.deleted) deleted")
+            print("compiled \(counted(tree.environments.count, "environment")): \(counted(summary.written, "file")) written, \(summary.unchanged) unchanged, \(summary.deleted) deleted")
         }
     }
 }

@@ -34,13 +34,7 @@ public struct Gitopsc: ParsableCommand {
 /// How a command reports problems: `--diagnostics human|json|github`.
 struct DiagnosticOptions: ParsableArguments {
     @Option(name: .customLong("diagnostics"), help: "How problems are printed: human, json or github (annotations).")
-    var format: String = "human"
-
-    func validate() throws {
-        guard ReporterKind(rawValue: format) != nil else {
-            throw ValidationError("--diagnostics must be one of: \(ReporterKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-    }
+    var format: ReporterKind = .human
 
     /// Runs `body`; input errors are printed and end the command with exit status 2.
     func reportingInputErrors<Value>(_ body: () throws -> Value) throws -> Value {
@@ -57,10 +51,12 @@ struct DiagnosticOptions: ParsableArguments {
     /// Prints diagnostics to stderr; colour only on a terminal and without NO_COLOR.
     func print(_ diagnostics: [Diagnostic]) {
         let colour = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        let reporter = ReporterKind(rawValue: format)!.reporter(colour: colour)
+        let reporter = format.reporter(colour: colour)
         FileHandle.standardError.write(Data(reporter.report(diagnostics).utf8))
     }
 }
+
+extension ReporterKind: ExpressibleByArgument {}
 
 /// Exit codes of every gitopsc command.
 enum ExitStatus {

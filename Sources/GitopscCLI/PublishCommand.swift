@@ -71,7 +71,7 @@ struct PublishCommand: ParsableCommand {
                     print("created branch \(result.branch) (an orphan: it did not exist)")
                 }
                 let changed = result.changedEnvironments.isEmpty ? "" : " (\(result.changedEnvironments.joined(separator: ", ")))"
-                print("committed \(id) on \(result.branch): \(result.changedEnvironments.count) environments changed\(changed)")
+                print("committed \(id) on \(result.branch): \(counted(result.changedEnvironments.count, "environment")) changed\(changed)")
             case .unchanged(let tip):
                 print("nothing changed: \(result.branch) stays at \(tip)")
             }

@@ -373,11 +373,7 @@ public final class KustomizeBuilder: Sendable {
 
     /// Builds several folders concurrently; each result is the output text or the failure.
     public func buildAll(_ directories: [String]) -> [Result<String, Diagnostic>] {
-        let results = ResultSlots<String>(count: directories.count)
-        DispatchQueue.concurrentPerform(iterations: directories.count) { index in
-            results.set(index, attemptBuild(directories[index]))
-        }
-        return results.values
+        concurrentMap(directories.count) { index in attemptBuild(directories[index]) }
     }
 
     private func attemptBuild(_ directory: String) -> Result<String, Diagnostic> {
@@ -386,27 +382,5 @@ public final class KustomizeBuilder: Sendable {
         } catch {
             return .failure(error)
         }
-    }
-}
-
-/// Fixed slots written from concurrent work, one per index.
-final class ResultSlots<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<Value, Diagnostic>?]
-
-    init(count: Int) {
-        slots = Array(repeating: nil, count: count)
-    }
-
-    func set(_ index: Int, _ value: Result<Value, Diagnostic>) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    var values: [Result<Value, Diagnostic>] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.map { $0! }
     }
 }

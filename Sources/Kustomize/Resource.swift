@@ -95,10 +95,12 @@ public struct ResId: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// What makes two ids the same object, for sets and dictionaries.
-    public struct ObjectKey: Hashable, Sendable {
+    public struct ObjectKey: Hashable, Sendable, CustomStringConvertible {
         var gvk: GVK
         var name: String
         var namespace: String
+
+        public var description: String { ResId(gvk: gvk, name: name, namespace: namespace).description }
     }
 
     public var objectKey: ObjectKey {
@@ -124,6 +126,10 @@ public struct Resource: Sendable {
     public var needsHashSuffix = false
     /// For generated objects: how to combine with an existing object of the same id.
     public var behavior: GeneratorBehavior = .create
+    /// A caller's label for the group the object belongs to (the compiler's component). The
+    /// engine never reads it and every patch and transformer keeps it: it lives beside the
+    /// object, where a user's patch cannot reach it.
+    public var owner: String?
 
     public init(node: Node) {
         self.node = node

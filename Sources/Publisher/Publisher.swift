@@ -104,7 +104,7 @@ public enum Publisher {
         let outcome = try target.commit(
             branch: branch,
             files: tree.files.mapValues { Array($0.utf8) },
-            ownedPathsAt: { tip throws(Diagnostic) in try ownedPaths(in: target, at: tip, folder: tree.folder, adopt: request.adopt) },
+            ownedPathsAt: { tip throws(Diagnostic) in try ownedPaths(in: target, at: tip, layout: tree.layout, adopt: request.adopt) },
             message: message(tree: tree, changed: changed, source: source),
             author: author,
             committer: committer,
@@ -156,42 +156,43 @@ public enum Publisher {
     }
 
     /// The paths of the branch that gitopsc may replace or delete: those of its ownership
-    /// manifest. A folder with content but no manifest is someone else's unless adopted.
-    static func ownedPaths(in repository: GitRepository, at tip: String?, folder: String, adopt: Bool) throws(Diagnostic) -> Set<String> {
+    /// manifest (refused when it lists a path the layout does not write). A folder with
+    /// content but no manifest is someone else's unless adopted.
+    static func ownedPaths(in repository: GitRepository, at tip: String?, layout: RenderedLayout, adopt: Bool) throws(Diagnostic) -> Set<String> {
         guard let tip else { return [] }
-        if let bytes = try repository.file(OwnershipManifest.path(in: folder), atCommit: tip),
-           let manifest = OwnershipManifest.decode(String(decoding: bytes, as: UTF8.self)) {
+        if let manifest = try committedManifest(in: repository, at: tip, layout: layout) {
             return Set(manifest.paths)
         }
-        let existing = Array(try repository.files(atCommit: tip, under: folder).keys)
+        let existing = Array(try repository.files(atCommit: tip, under: layout.folder).keys)
         if existing.isEmpty { return [] }
         guard adopt else {
             throw Diagnostic.error(
                 "publish.unowned-content",
-                "folder '\(folder)' of the target branch has \(existing.count) files that gitopsc does not own (no \(OwnershipManifest.path(in: folder))); pass --adopt to take them over")
+                "folder '\(layout.folder)' of the target branch has \(counted(existing.count, "file")) that gitopsc does not own (no \(layout.ownershipManifestPath)); pass --adopt to take them over")
         }
         return Set(existing)
     }
 
+    private static func committedManifest(in repository: GitRepository, at tip: String, layout: RenderedLayout) throws(Diagnostic) -> OwnershipManifest? {
+        try repository.file(layout.ownershipManifestPath, atCommit: tip).map { bytes throws(Diagnostic) in
+            try OwnershipManifest.read(bytes, file: "\(tip.prefix(12)):\(layout.ownershipManifestPath)", layout: layout)
+        }
+    }
+
     /// Environments whose rendered files differ from the tip's, and environments removed.
     static func changedEnvironments(_ tree: RenderedTree, in repository: GitRepository, at tip: String?) throws(Diagnostic) -> [String] {
-        let old = try tip.map { tip throws(Diagnostic) in try repository.files(atCommit: tip, under: tree.folder) } ?? [:]
-        let new = tree.files.mapValues { Array($0.utf8) }
-        func files(of environment: String, in files: [String: [UInt8]]) -> [String: [UInt8]] {
-            files.filter { $0.key.hasPrefix("\(tree.folder)/\(environment)/") }
-        }
-        var previous: [String] = []
-        if let bytes = old[OwnershipManifest.path(in: tree.folder)], let manifest = OwnershipManifest.decode(String(decoding: bytes, as: UTF8.self)) {
-            previous = manifest.environments
-        }
-        return Set(tree.environments + previous).sorted().filter { environment in
-            files(of: environment, in: new) != files(of: environment, in: old)
-        }
+        let layout = tree.layout
+        let old = try tip.map { tip throws(Diagnostic) in try repository.files(atCommit: tip, under: layout.folder) } ?? [:]
+        let previous = try tip.flatMap { tip throws(Diagnostic) in try committedManifest(in: repository, at: tip, layout: layout) }?.environments ?? []
+        let names = Set(tree.environmentNames + previous)
+        let oldFiles = layout.filesByEnvironment(old, environments: names)
+        let newFiles = layout.filesByEnvironment(tree.files.mapValues { Array($0.utf8) }, environments: names)
+        return names.sorted().filter { oldFiles[$0] != newFiles[$0] }
     }
 
     /// The commit message: a summary, the changed environments, and provenance trailers.
     static func message(tree: RenderedTree, changed: [String], source: Source) -> String {
-        var text = "gitopsc: render \(tree.environments.count) environments"
+        var text = "gitopsc: render \(counted(tree.environments.count, "environment"))"
         text += changed.isEmpty ? "\n" : " (\(changed.count) changed)\n\nChanged environments:\n" + changed.map { "- \($0)\n" }.joined()
         text += "\n"
         if let repository = source.repository { text += "Source-Repository: \(repository)\n" }

@@ -59,8 +59,8 @@ func measure(clusters: Int) throws {
     let written = now()
     // What `gitopsc check` does: compile again, read the committed output, compare.
     let fresh = try Compiler(root: root.path, displayBase: root.path).compile()
-    let committed = Staleness.committedFiles(in: root.appendingPathComponent("out").path, folder: fresh.folder)
-    guard Staleness.staleEnvironments(expected: fresh, committed: committed).isEmpty else { fatalError("the output should be fresh") }
+    let committed = Staleness.committedFiles(in: root.appendingPathComponent("out").path, layout: fresh.layout)
+    guard try !Staleness.compare(expected: fresh, committed: committed, manifestFile: "out").isStale else { fatalError("the output should be fresh") }
     let checked = now()
     print(String(
         format: "%5d clusters: compile %.2f s (%.2f ms/cluster), write %.2f s, check %.2f s, %d files, peak memory %.0f MB",

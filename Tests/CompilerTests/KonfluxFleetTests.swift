@@ -24,7 +24,7 @@ import Testing
         let clusters = try Self.clusters()
         #expect(clusters.count == 13)
         let tree = try Compiler(root: Self.example.path, displayBase: Self.example.path).compile()
-        #expect(tree.environments == clusters, "one concrete environment per cluster, named like its folder")
+        #expect(tree.environmentNames == clusters, "one concrete environment per cluster, named like its folder")
         var identical: [String] = []
         for cluster in clusters {
             let expected = try String(contentsOf: Self.fleet.appendingPathComponent("\(cluster)/deploy.yaml"), encoding: .utf8)

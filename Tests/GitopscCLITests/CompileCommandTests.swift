@@ -17,7 +17,7 @@ struct CompileCommandTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let run = try gitopsc(["compile"], in: root)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("compiled 1 environments"))
+        #expect(run.stdout.contains("compiled 1 environment: 4 files written"))
         let manifest = try String(contentsOf: root.appendingPathComponent("out/clusters/prod/east/web/manifest.yaml"), encoding: .utf8)
         #expect(manifest.contains("kind: Service"))
     }

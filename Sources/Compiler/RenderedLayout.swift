@@ -1,0 +1,103 @@
+import Diagnostics
+import YAML
+
+/// The one mapping between the rendered model and paths in the output folder or branch:
+///
+/// ```
+/// <folder>/<env>/<component>/manifest.yaml   the component's objects
+/// <folder>/<env>/apps/<component>.yaml       its Argo CD Application
+/// <folder>/<env>/root.yaml                   the environment's app-of-apps
+/// <folder>/.gitopsc/manifest.json            the paths gitopsc owns
+/// ```
+///
+/// Writing, checking, publishing and diffing all ask it, in both directions, so that no
+/// command guesses an environment from a path's spelling.
+public struct RenderedLayout: Sendable, Equatable {
+    /// The folder as configured (`clusters`, or `.` for the repository root).
+    public let folder: String
+    /// `folder/`, or empty when the tree is the whole repository.
+    private let prefix: String
+
+    public static let applicationsFolder = "apps"
+    public static let rootFile = "root.yaml"
+    public static let manifestFile = "manifest.yaml"
+    /// Component names that would put a component's folder on a file or folder of the
+    /// layout itself.
+    public static let reservedComponentNames: Set<String> = [applicationsFolder, rootFile]
+
+    public init(folder: String) {
+        self.folder = folder
+        let segments = folder.split(separator: "/").filter { $0 != "." }
+        prefix = segments.isEmpty ? "" : segments.joined(separator: "/") + "/"
+    }
+
+    /// The folder of the tree inside the output folder or branch; empty for the whole of it.
+    public var treeFolder: String { String(prefix.dropLast()) }
+
+    public func environmentFolder(_ environment: String) -> String {
+        prefix + environment
+    }
+
+    public func manifestPath(environment: String, component: String) -> String {
+        "\(prefix)\(environment)/\(component)/\(Self.manifestFile)"
+    }
+
+    public func applicationPath(environment: String, component: String) -> String {
+        "\(prefix)\(environment)/\(Self.applicationsFolder)/\(component).yaml"
+    }
+
+    public func rootPath(environment: String) -> String {
+        "\(prefix)\(environment)/\(Self.rootFile)"
+    }
+
+    /// The folder a component's Application points Argo CD at.
+    public func componentFolder(environment: String, component: String) -> String {
+        "\(prefix)\(environment)/\(component)"
+    }
+
+    public var ownershipManifestPath: String {
+        "\(prefix).gitopsc/manifest.json"
+    }
+
+    /// The bytes of every file of the environments, and the ownership manifest that lists them.
+    func files(of environments: [RenderedEnvironment]) -> [String: String] {
+        var files: [String: String] = [:]
+        for environment in environments {
+            for component in environment.components {
+                files[manifestPath(environment: environment.name, component: component.name)] = YAMLEmitter.emitStream(component.objects)
+                files[applicationPath(environment: environment.name, component: component.name)] = YAMLEmitter.emit(component.application)
+            }
+            files[rootPath(environment: environment.name)] = YAMLEmitter.emit(environment.root)
+        }
+        files[ownershipManifestPath] = OwnershipManifest(paths: files.keys.sorted(), environments: environments.map(\.name)).json
+        return files
+    }
+
+    /// The environment a path of the tree belongs to, among the environments of the current
+    /// and the previous run. Concrete environments never nest (see `nestingProblems`), so at
+    /// most one folder holds the path.
+    public func environment(of path: String, among environments: some Sequence<String>) -> String? {
+        environments.first { path.hasPrefix(environmentFolder($0) + "/") }
+    }
+
+    /// The files of each environment, by environment name; paths of no environment (the
+    /// ownership manifest, files others put beside the tree) are left out.
+    public func filesByEnvironment<Contents>(_ files: [String: Contents], environments: some Sequence<String>) -> [String: [String: Contents]] {
+        var grouped: [String: [String: Contents]] = [:]
+        for name in environments { grouped[name] = [:] }
+        let names = Array(grouped.keys)
+        for (path, contents) in files {
+            if let name = environment(of: path, among: names) { grouped[name]![path] = contents }
+        }
+        return grouped
+    }
+
+    /// Whether a path read from an ownership manifest is one this layout could have
+    /// written: relative, inside the folder, with no empty, `.` or `..` segment. Anything
+    /// else in a manifest is forged, and nothing may be written or deleted through it.
+    public func contains(_ path: String) -> Bool {
+        guard path.hasPrefix(prefix), !path.hasPrefix("/") else { return false }
+        let segments = path.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false)
+        return segments.count >= 2 && !segments.contains { $0.isEmpty || $0 == "." || $0 == ".." }
+    }
+}
