@@ -40,8 +40,8 @@ enum Collisions {
         var problems: [Diagnostic] = []
         for environment in environments {
             let applications = environment.components.map { component in
-                (component.application, Owner(description: "component '\(component.name)' of environment '\(environment.name)'", location: component.declaration))
-            } + [(environment.root, Owner(description: "the root Application of environment '\(environment.name)'", location: start(of: environment.file)))]
+                (component.application, Owner(description: "component '\(component.name)' of environment '\(environment.name)' (\(environment.file))", location: component.declaration))
+            } + [(environment.root, Owner(description: "the root Application of environment '\(environment.name)' (\(environment.file))", location: start(of: environment.file)))]
             for (application, owner) in applications {
                 let name = application[path: ["metadata", "name"]]?.text ?? ""
                 let namespace = application[path: ["metadata", "namespace"]]?.text ?? ""
@@ -49,7 +49,7 @@ enum Collisions {
                 if let first = owners[key] {
                     problems.append(Diagnostic.error(
                         "compile.application-name-collision",
-                        "Argo CD Application '\(name)' in namespace '\(namespace)' of \(owner.description) has the same name as that of \(first.description)\(first.location.map { " (\($0))" } ?? ""); rename an environment or component",
+                        "Argo CD Application '\(name)' in namespace '\(namespace)' of \(owner.description) has the same name as that of \(first.description); rename an environment or component",
                         at: owner.location))
                 } else {
                     owners[key] = owner

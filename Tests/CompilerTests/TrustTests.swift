@@ -1,0 +1,155 @@
+import Compiler
+import Diagnostics
+import Foundation
+import Testing
+
+/// The compile never loses an object, never lets two things share a name or a path, and
+/// never writes or deletes outside its output: each case was once a silent exit 0.
+@Suite struct TrustTests {
+    func sources(_ changes: [String: String]) throws -> SourceTree {
+        var files = minimalSources
+        for (path, text) in changes { files[path] = text }
+        return try SourceTree(files)
+    }
+
+    static let serviceAccount = """
+        apiVersion: v1
+        kind: ServiceAccount
+        metadata:
+          name: web
+          annotations: {team: web}
+
+        """
+
+    @Test(arguments: [
+        "patches:\n- target: {kind: ServiceAccount}\n  patch: |\n    - op: remove\n      path: /metadata/annotations\n",
+        "patches:\n- target: {kind: ServiceAccount}\n  patch: |\n    metadata:\n      annotations: null\n",
+        "patches:\n- target: {kind: ServiceAccount}\n  patch: |\n    - op: replace\n      path: /metadata\n      value: {name: web}\n",
+    ])
+    func patchesThatDropAnnotationsKeepTheObject(patch: String) throws {
+        let tree = try sources([
+            "templates/web/sa.yaml": Self.serviceAccount,
+            "environments/prod/east.yaml": "extends: base\ncluster: {name: east, server: https://api.east.example.com:6443}\n" + patch,
+        ]).compile()
+        let manifest = try #require(tree.files["clusters/prod/east/web/manifest.yaml"])
+        #expect(manifest.contains("kind: ServiceAccount"))
+        #expect(!manifest.contains("team: web"))
+        #expect(!manifest.contains("gitopsc"), "no bookkeeping reaches the output")
+    }
+
+    @Test(arguments: ["False", "FALSE", "false"])
+    func everySpellingOfFalseTurnsAComponentOff(spelling: String) throws {
+        let tree = try sources([
+            "environments/prod/east.yaml": "extends: base\ncluster: {name: east, server: https://api.east.example.com:6443}\ncomponents:\n  web: {enabled: \(spelling)}\n",
+        ]).compile()
+        #expect(tree.files["clusters/prod/east/web/manifest.yaml"] == nil)
+        #expect(tree.environments[0].components.isEmpty)
+    }
+
+    @Test(arguments: ["False", "FALSE"])
+    func everySpellingOfFalseTurnsAPatchOff(spelling: String) throws {
+        let tree = try sources([
+            "environments/prod/east.yaml": """
+                extends: base
+                cluster: {name: east, server: https://api.east.example.com:6443}
+                patches:
+                - enabled: \(spelling)
+                  target: {kind: Deployment}
+                  patch: |
+                    - op: replace
+                      path: /spec/replicas
+                      value: 9
+
+                """,
+        ]).compile()
+        #expect(tree.files["clusters/prod/east/web/manifest.yaml"]?.contains("replicas: 2\n") == true)
+    }
+
+    @Test func twoEnvironmentsWithOneApplicationNameAreAnError() throws {
+        let failures = try sources([
+            "environments/production/prod-east.yaml": "extends: base\ncluster: {name: a, server: https://a.example.com}\n",
+            "environments/production-prod/east.yaml": "extends: base\ncluster: {name: b, server: https://b.example.com}\n",
+        ]).failures()
+        let collision = try #require(failures.first { $0.code == "compile.application-name-collision" })
+        #expect(collision.message.contains("'production-prod-east-web'"))
+        #expect(collision.message.contains("environments/production-prod/east.yaml") || collision.message.contains("environments/production/prod-east.yaml"))
+        #expect(collision.location?.line == 3)
+    }
+
+    @Test func twoEnvironmentsOnOneClusterAreAnErrorUnlessShared() throws {
+        let same = "cluster: {name: east, server: https://api.east.example.com:6443/}\n"
+        let failures = try sources(["environments/prod/west.yaml": "extends: base\n" + same]).failures()
+        let error = try #require(failures.first)
+        #expect(error.code == "compile.shared-cluster")
+        #expect(error.message.contains("'prod/east' and 'prod/west'"))
+        #expect(error.location == SourceLocation(file: "environments/prod/west.yaml", line: 2, column: 10))
+
+        // Shared on purpose, with the same objects: the objects collide.
+        let shared = "cluster: {name: east, server: https://api.east.example.com:6443, shared: true}\n"
+        let overlap = try sources([
+            "environments/prod/east.yaml": "extends: base\n" + shared,
+            "environments/prod/west.yaml": "extends: base\n" + shared,
+        ]).failures()
+        #expect(overlap.first?.code == "compile.shared-cluster-object")
+        #expect(overlap.first?.message.contains("Deployment.v1.apps/web") == true)
+
+        // Shared on purpose, in distinct namespaces: fine.
+        let distinct = try sources([
+            "environments/prod/east.yaml": "extends: base\n" + shared,
+            "environments/prod/west.yaml": "extends: base\n" + shared + "components:\n  web: {namespace: west}\npatches:\n- target: {kind: Deployment}\n  patch: |\n    - {op: add, path: /metadata/namespace, value: west}\n",
+        ]).compile()
+        #expect(distinct.environments.count == 2)
+    }
+
+    @Test(arguments: ["apps", "root.yaml", "openshift-pipelines-operator"])
+    func reservedComponentNamesAreAnError(name: String) throws {
+        let failures = try sources([
+            "templates/\(name)/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n",
+            "environments/prod/east.yaml": "extends: base\ncluster: {name: east, server: https://api.east.example.com:6443}\ncomponents:\n  \(name): {}\n",
+        ]).failures()
+        let error = try #require(failures.first)
+        #expect(error.code == "compile.reserved-component")
+        #expect(error.message.hasPrefix("component name '\(name)' is reserved"))
+        #expect(error.location == SourceLocation(file: "environments/prod/east.yaml", line: 4, column: 3))
+    }
+
+    @Test func concreteEnvironmentsDoNotNest() throws {
+        let failures = try sources([
+            "environments/prod.yaml": "extends: base\ncluster: {name: p, server: https://p.example.com}\n",
+        ]).failures()
+        let error = try #require(failures.first)
+        #expect(error.code == "compile.nested-environment")
+        #expect(error.message.hasPrefix("environment 'prod/east' would be rendered inside 'clusters/prod'"))
+        #expect(error.location == SourceLocation(file: "environments/prod/east.yaml", line: 1, column: 1))
+    }
+
+    @Test func everyUnresolvedPlaceholderIsReportedAtItsPosition() throws {
+        let failures = try sources([
+            "templates/web/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  a: ${values.one}\n  b: x-${values.two}-${values.three}\n",
+        ]).failures()
+        let unresolved = failures.filter { $0.code == "compile.unresolved-placeholder" }
+        #expect(unresolved.map(\.message) == [
+            "unresolved placeholder ${values.one} for environment 'prod/east'",
+            "unresolved placeholder ${values.two} for environment 'prod/east'",
+            "unresolved placeholder ${values.three} for environment 'prod/east'",
+        ])
+        #expect(unresolved.map { $0.location?.line } == [5, 6, 6])
+        #expect(unresolved.allSatisfy { $0.location?.file.hasSuffix("templates/web/cm.yaml") == true })
+    }
+
+    @Test func aPlainTextSecretIsRefusedWhateverTheShapeOfItsData() throws {
+        let failures = try sources([
+            "templates/web/secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: cGFzc3dvcmQ=\n",
+        ]).failures()
+        #expect(failures.map(\.code) == ["compile.plaintext-secret"])
+    }
+
+    @Test func syncWavesAreBounded() throws {
+        let failures = try sources([
+            "environments/prod/east.yaml": "extends: base\ncluster: {name: east, server: https://api.east.example.com:6443}\ncomponents:\n  web: {syncWave: 9223372036854775807}\n",
+        ]).failures()
+        let error = try #require(failures.first)
+        #expect(error.code == "compile.sync-wave")
+        #expect(error.location?.line == 4)
+    }
+}
