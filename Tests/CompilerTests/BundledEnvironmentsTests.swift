@@ -1,6 +1,7 @@
 import Compiler
 import FileSources
 import Foundation
+import ProcessRunner
 import Testing
 
 /// The rendered tree of the repository's own environments/ and templates/.
@@ -59,6 +60,24 @@ let goldenFolder = repositoryRoot.appendingPathComponent("Tests/CompilerTests/Go
         #expect(status == 0, "\(text)")
         #expect(text.contains(" 0 failed"), "\(text)")
         #expect(!text.contains(" 0 passed"), "no object was validated: \(text)")
+    }
+}
+
+extension BundledEnvironmentsTests {
+    /// Every built-in kind of the bundled environments (ServiceAccount, Deployment, RBAC,
+    /// ...) passes the Kubernetes 1.32 OpenAPI schemas, strictly (`kubernetes-validate`,
+    /// offline); the custom kinds are the CRD validator's. At least one object must pass.
+    @Test(.enabled(if: Oracles.executable("kubernetes-validate") != nil, "kubernetes-validate is not installed (pip install kubernetes-validate): skipping the built-in kinds"))
+    func builtInKindsAreValidAgainstKubernetesSchemas() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-k8s-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let tree = try compileBundled()
+        _ = try OutputWriter.write(tree, to: output.path)
+        let manifests = tree.files.keys.filter { $0.hasSuffix("/manifest.yaml") }.sorted().map { output.path + "/" + $0 }
+        let result = try runProcess(Oracles.executable("kubernetes-validate")!, ["--strict", "-k", "1.32.0"] + manifests)
+        #expect(result.status == 0, "\(result.output)")
+        #expect(!result.output.contains("ERROR"), "\(result.output)")
+        #expect(result.output.contains("passed for resource deployment/"), "no built-in object was validated: \(result.output)")
     }
 }
 
