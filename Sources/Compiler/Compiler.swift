@@ -21,7 +21,7 @@ public final class Compiler: Sendable {
     let paths: SpecPaths
     /// Template and resource objects before placeholders: the same for every environment,
     /// built once per run (concurrent environments wait for the first build).
-    private let templates = Memo<[Resource]>(coalescing: true)
+    private let templates = Memo<SharedBuild>(coalescing: true)
 
     /// Sources are read from `files`: the working tree by default, or a snapshot of a
     /// revision mounted at `root`.
@@ -201,7 +201,7 @@ public final class Compiler: Sendable {
     /// component's own patches.
     private func renderTemplate(_ name: String, settings: Node, for environment: Environment) throws(DiagnosticList) -> [Resource] {
         var objects: [Resource] = []
-        try listing { () throws(Diagnostic) in
+        let sources = try listing { () throws(Diagnostic) -> [String] in
             let templateNode = settings["template"] ?? Node.string(name, mark: settings.mark)
             let template = try paths.locate(templateNode, defaultBase: paths.root + "/templates")
             guard builder.store.files.kind(of: template.path) == .folder else {
@@ -210,7 +210,7 @@ public final class Compiler: Sendable {
                     "template folder '\(paths.display(template.path))' of component '\(name)' not found",
                     at: (settings["template"] ?? settings).mark.location)
             }
-            objects = try sourceObjects(at: template.path)
+            var sources = [template.path]
             for entry in settings["resources"]?.items ?? [] {
                 let resource = try paths.locate(entry, defaultBase: paths.root)
                 guard builder.store.files.kind(of: resource.path) != nil else {
@@ -218,25 +218,80 @@ public final class Compiler: Sendable {
                         "compile.missing-resource", "resource '\(paths.display(resource.path))' of component '\(name)' not found",
                         at: entry.mark.location)
                 }
-                objects += try sourceObjects(at: resource.path)
+                sources.append(resource.path)
             }
+            return sources
         }
         var problems: [Diagnostic] = []
-        for index in objects.indices {
+        for path in sources {
             do throws(DiagnosticList) {
-                objects[index].node = try Placeholders.substitute(in: objects[index].node, for: environment)
+                objects += try resolvedObjects(at: path, for: environment)
             } catch {
                 problems += error.diagnostics
             }
-            objects[index].owner = name
         }
         if !problems.isEmpty { throw DiagnosticList(problems) }
+        for index in objects.indices { objects[index].owner = name }
         try applyPatches(settings["patches"]?.items ?? [], to: &objects, for: environment)
         return objects
     }
 
-    private func sourceObjects(at path: String) throws(Diagnostic) -> [Resource] {
-        try templates.value(for: path) { () throws(Diagnostic) in try builder.objects(at: path) }
+    /// A template or resource path built as written, once per run.
+    struct SharedBuild: Sendable {
+        var objects: [Resource]
+        /// Whether any object still holds a placeholder.
+        var holdsPlaceholders: Bool
+    }
+
+    /// The objects of a template or resource path for one environment, placeholders
+    /// resolved. Most paths are built once and resolved afterwards, object by object. A path
+    /// whose objects hold placeholders is built again with the environment's values resolved
+    /// in every document it reads, so that generators hash, and transformers see, the
+    /// resolved data: the output is what `gitopsc build` gives on the resolved folder.
+    private func resolvedObjects(at path: String, for environment: Environment) throws(DiagnosticList) -> [Resource] {
+        do {
+            let shared = try templates.value(for: path) { () throws(Diagnostic) in
+                let objects = try builder.objects(at: path)
+                return SharedBuild(objects: objects, holdsPlaceholders: objects.contains { holdsPlaceholder($0.node, inSecretData: false) })
+            }
+            if !shared.holdsPlaceholders { return shared.objects }
+        } catch {
+            // A build that fails as written may be one that needs its placeholders resolved
+            // (a placeholder in a patch target); the build below reports its own failure.
+        }
+        let unresolved = ProblemCollector()
+        let store = SourceStore(sharing: builder.store) { document throws(Diagnostic) in
+            do throws(DiagnosticList) {
+                return try Placeholders.substitute(in: document, for: environment)
+            } catch {
+                unresolved.add(error.diagnostics)
+                throw error.diagnostics[0]
+            }
+        }
+        do {
+            return try KustomizeBuilder(store: store).objects(at: path)
+        } catch {
+            throw DiagnosticList(unresolved.diagnostics.isEmpty ? [error] : unresolved.diagnostics)
+        }
+    }
+
+    /// Whether a built object still has a `${` anywhere, the base64 values of a Secret's
+    /// `data` included (a secret generator encodes what it reads).
+    private func holdsPlaceholder(_ node: Node, inSecretData: Bool) -> Bool {
+        switch node.content {
+        case .scalar(let scalar):
+            if scalar.value.contains("${") { return true }
+            guard inSecretData, let data = Data(base64Encoded: scalar.value) else { return false }
+            return String(decoding: data, as: UTF8.self).contains("${")
+        case .sequence(let items):
+            return items.contains { holdsPlaceholder($0, inSecretData: inSecretData) }
+        case .mapping(let entries):
+            let isSecret = node["kind"]?.text == "Secret"
+            return entries.contains { entry in
+                holdsPlaceholder(entry.key, inSecretData: false)
+                    || holdsPlaceholder(entry.value, inSecretData: inSecretData || (isSecret && entry.name == "data"))
+            }
+        }
     }
 
     /// Environment and component patches are strict: a patch that selects nothing is an
@@ -307,6 +362,24 @@ public final class Compiler: Sendable {
         var copy = resource
         copy.owner = component
         return copy
+    }
+}
+
+/// Problems gathered from inside a callback that can throw only one.
+private final class ProblemCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var collected: [Diagnostic] = []
+
+    func add(_ diagnostics: [Diagnostic]) {
+        lock.lock()
+        collected += diagnostics
+        lock.unlock()
+    }
+
+    var diagnostics: [Diagnostic] {
+        lock.lock()
+        defer { lock.unlock() }
+        return collected
     }
 }
 

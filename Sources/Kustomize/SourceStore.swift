@@ -9,10 +9,12 @@ import YAML
 /// built sub-kustomizations, see `KustomizeBuilder`) keeps a multi-folder build close to
 /// the cost of reading each file once. Safe to use from concurrent builds.
 public final class SourceStore: @unchecked Sendable {
-    private let texts = Memo<String>()
+    private let texts: Memo<String>
     private let documents = Memo<[Node]>()
     private let folders = Memo<Accumulation>()
-    private let realPaths = Memo<String>()
+    private let realPaths: Memo<String>
+    /// Applied to every parsed document before a build sees it.
+    private let prepare: (@Sendable (Node) throws(Diagnostic) -> Node)?
     /// Paths are shown relative to this folder in messages.
     public let displayBase: String
     /// Where files are read from: the working tree or a snapshot of a revision.
@@ -21,6 +23,20 @@ public final class SourceStore: @unchecked Sendable {
     public init(displayBase: String = FileManager.default.currentDirectoryPath, files: any FileSource = LocalFiles()) {
         self.displayBase = displayBase.hasSuffix("/") ? String(displayBase.dropLast()) : displayBase
         self.files = files
+        texts = Memo()
+        realPaths = Memo()
+        prepare = nil
+    }
+
+    /// A store over the same files and file texts whose builds see every document through
+    /// `prepare` (the compiler resolves an environment's placeholders there, so generators
+    /// hash the resolved data). Parsed documents and built folders are its own.
+    public init(sharing base: SourceStore, prepare: @escaping @Sendable (Node) throws(Diagnostic) -> Node) {
+        displayBase = base.displayBase
+        files = base.files
+        texts = base.texts
+        realPaths = base.realPaths
+        self.prepare = prepare
     }
 
     /// A path as messages print it: relative to the working folder when below it.
@@ -43,7 +59,11 @@ public final class SourceStore: @unchecked Sendable {
     /// The YAML documents of a file, parsed once.
     public func documents(at path: String) throws(Diagnostic) -> [Node] {
         try documents.value(for: path) { () throws(Diagnostic) -> [Node] in
-            try YAMLParser.parseStream(try text(at: path), file: display(path))
+            let parsed = try YAMLParser.parseStream(try text(at: path), file: display(path))
+            guard let prepare else { return parsed }
+            var prepared: [Node] = []
+            for document in parsed { prepared.append(try prepare(document)) }
+            return prepared
         }
     }
 

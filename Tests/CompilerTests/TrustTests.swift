@@ -1,6 +1,7 @@
 import Compiler
 import Diagnostics
 import Foundation
+import ProcessRunner
 import Testing
 
 /// The compile never loses an object, never lets two things share a name or a path, and
@@ -151,5 +152,37 @@ import Testing
         let error = try #require(failures.first)
         #expect(error.code == "compile.sync-wave")
         #expect(error.location?.line == 4)
+    }
+
+    /// A generated ConfigMap's hash is kustomize's hash of the resolved data: what
+    /// `kubectl kustomize` gives on the template folder with the values written in.
+    @Test(.enabled(if: Oracles.executable("kubectl") != nil, "kubectl is not on PATH: skipping the generator hash comparison"))
+    func generatedNamesHashTheResolvedData() throws {
+        let kustomization = "configMapGenerator:\n- name: settings\n  literals:\n  - GREETING=GREETING_VALUE\nresources:\n- deployment.yaml\n"
+        let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      volumes:\n      - name: s\n        configMap: {name: settings}\n"
+        let tree = try sources([
+            "templates/web/deployment.yaml": deployment,
+            "templates/web/kustomization.yaml": kustomization.replacingOccurrences(of: "GREETING_VALUE", with: "${values.greeting}"),
+            "environments/prod/west.yaml": "extends: base\ncluster: {name: west, server: https://api.west.example.com:6443}\nvalues: {greeting: bonjour}\n",
+        ]).compile()
+        for (environment, greeting) in [("prod/east", "hello"), ("prod/west", "bonjour")] {
+            let resolved = try SourceTree([
+                "deployment.yaml": deployment,
+                "kustomization.yaml": kustomization.replacingOccurrences(of: "GREETING_VALUE", with: greeting),
+            ])
+            let oracle = try runProcess(Oracles.executable("kubectl")!, ["kustomize", resolved.root.path])
+            #expect(oracle.status == 0, "\(oracle.stderr)")
+            #expect(tree.files["clusters/\(environment)/web/manifest.yaml"] == oracle.stdout)
+        }
+        #expect(tree.files["clusters/prod/east/web/manifest.yaml"] != tree.files["clusters/prod/west/web/manifest.yaml"])
+    }
+
+    @Test func unresolvedPlaceholdersInAGeneratorAreReportedAtTheirPosition() throws {
+        let failures = try sources([
+            "templates/web/kustomization.yaml": "configMapGenerator:\n- name: settings\n  literals:\n  - A=${values.nope}\n  - B=${values.neither}\n",
+        ]).failures()
+        #expect(failures.map(\.code) == ["compile.unresolved-placeholder", "compile.unresolved-placeholder"])
+        #expect(failures.map { $0.location?.line } == [4, 5])
+        #expect(failures.allSatisfy { $0.location?.file.hasSuffix("templates/web/kustomization.yaml") == true })
     }
 }
