@@ -1,5 +1,6 @@
 import Foundation
 import Kustomize
+import ProcessRunner
 import Testing
 
 /// Random overlays over a Deployment, a Service, a ConfigMap and a custom resource, with
@@ -128,7 +129,7 @@ enum OverlayGenerator {
 @Suite struct DifferentialTests {
     @Test(.enabled(if: Kubectl.path != nil, Kubectl.skipMessage))
     func randomOverlaysMatchKubectl() throws {
-        var random = SeededRandom(state: 20261121)
+        var random = SeededRandom(seed: 20261121)
         var mismatches: [String] = []
         for round in 0..<40 {
             let files = OverlayGenerator.overlay(&random)

@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import ProcessRunner
 import Testing
 @testable import Kustomize
 import YAML
@@ -723,7 +724,7 @@ private struct CaseGenerator {
 @Suite struct StrategicMergeKubectlTests {
     @Test(.enabled(if: Kubectl.path != nil, Kubectl.skipMessage))
     func matchesKubectlKustomize() throws {
-        var generator = CaseGenerator(random: SeededRandom(state: 0x5EED_2024))
+        var generator = CaseGenerator(random: SeededRandom(seed: 0x5EED_2024))
         var cases = StrategicMergeOracle.fixedCases
         for index in 0..<15 {
             for kind in ["deployment", "service", "configmap", "cr"] {

@@ -49,16 +49,3 @@ final class TemporaryTree {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so that every run makes the same cases and a
-/// failing one can be reproduced.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
