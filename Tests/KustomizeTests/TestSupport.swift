@@ -40,6 +40,13 @@ final class TemporaryTree {
         try self.init(files.mapValues { Array($0.utf8) })
     }
 
+    /// Makes `relative` a symbolic link to `target` (written as given: relative to the link's folder, or absolute).
+    func link(_ relative: String, to target: String) throws {
+        let url = root.appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: url.path, withDestinationPath: target)
+    }
+
     func path(_ relative: String = "") -> String {
         relative.isEmpty ? root.path : root.appendingPathComponent(relative).path
     }
@@ -49,16 +56,5 @@ final class TemporaryTree {
     }
 }
 
-/// A small deterministic generator (SplitMix64), so that every run makes the same cases and a
-/// failing one can be reproduced.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The shared seeded generator (in ProcessRunner, the one module all test targets share).
+typealias SeededRandom = ProcessRunner.SeededRandom
