@@ -29,9 +29,9 @@ public final class Compiler: Sendable {
     public init(root: String, displayBase: String = FileManager.default.currentDirectoryPath, files: any FileSource = LocalFiles()) throws(Diagnostic) {
         self.root = root
         self.displayBase = displayBase
-        builder = KustomizeBuilder(store: SourceStore(displayBase: displayBase, files: files))
         settings = try ProjectSettings.load(root: root, displayBase: displayBase, files: files)
-        paths = SpecPaths(root: URL(fileURLWithPath: root).standardizedFileURL.path, templateRoots: settings.templateRoots, files: files)
+        paths = SpecPaths(root: root, templateRoots: settings.templateRoots, files: files, displayBase: displayBase)
+        builder = KustomizeBuilder(store: SourceStore(paths: paths.resolver))
     }
 
     /// Compiles the named environments (all concrete ones when empty), reporting every
@@ -166,7 +166,7 @@ public final class Compiler: Sendable {
                 "template folder '\(paths.display(template.path))' of component '\(name)' not found",
                 at: (settings["template"] ?? settings).mark.location)
         }
-        var objects = try sourceObjects(at: template.path)
+        var objects = try sourceObjects(at: template)
         for entry in settings["resources"]?.items ?? [] {
             let resource = try paths.locate(entry, defaultBase: paths.root)
             guard builder.store.files.kind(of: resource.path) != nil else {
@@ -174,7 +174,7 @@ public final class Compiler: Sendable {
                     "compile.missing-resource", "resource '\(paths.display(resource.path))' of component '\(name)' not found",
                     at: entry.mark.location)
             }
-            objects += try sourceObjects(at: resource.path)
+            objects += try sourceObjects(at: resource)
         }
         for index in objects.indices {
             objects[index].node = try Placeholders.substitute(in: objects[index].node, for: environment)
@@ -184,8 +184,8 @@ public final class Compiler: Sendable {
         return objects
     }
 
-    private func sourceObjects(at path: String) throws(Diagnostic) -> [Resource] {
-        try templates.value(for: path) { () throws(Diagnostic) in try builder.objects(at: path) }
+    private func sourceObjects(at location: SpecPaths.Location) throws(Diagnostic) -> [Resource] {
+        try templates.value(for: location.path) { () throws(Diagnostic) in try builder.objects(at: location.path, referencedAt: location.reference) }
     }
 
     /// Environment and component patches are strict: a patch that selects nothing is an

@@ -12,20 +12,22 @@ public final class SourceStore: @unchecked Sendable {
     private let texts = Memo<String>()
     private let documents = Memo<[Node]>()
     private let folders = Memo<Accumulation>()
-    private let realPaths = Memo<String>()
-    /// Paths are shown relative to this folder in messages.
-    public let displayBase: String
+    /// Checks every path before it is read (kustomize's load restrictor, allowed roots).
+    public let paths: PathResolver
     /// Where files are read from: the working tree or a snapshot of a revision.
-    public let files: any FileSource
+    public var files: any FileSource { paths.files }
 
-    public init(displayBase: String = FileManager.default.currentDirectoryPath, files: any FileSource = LocalFiles()) {
-        self.displayBase = displayBase.hasSuffix("/") ? String(displayBase.dropLast()) : displayBase
-        self.files = files
+    public convenience init(displayBase: String = FileManager.default.currentDirectoryPath, files: any FileSource = LocalFiles()) {
+        self.init(paths: PathResolver(files: files, displayBase: displayBase))
+    }
+
+    public init(paths: PathResolver) {
+        self.paths = paths
     }
 
     /// A path as messages print it: relative to the working folder when below it.
     public func display(_ path: String) -> String {
-        path.hasPrefix(displayBase + "/") ? String(path.dropFirst(displayBase.count + 1)) : path
+        paths.display(path)
     }
 
     public func text(at path: String) throws(Diagnostic) -> String {
@@ -45,13 +47,6 @@ public final class SourceStore: @unchecked Sendable {
         try documents.value(for: path) { () throws(Diagnostic) -> [Node] in
             try YAMLParser.parseStream(try text(at: path), file: display(path))
         }
-    }
-
-    /// A path with symbolic links resolved, for the load restrictor; resolved once per path.
-    public func resolvingSymlinks(_ path: String) -> String {
-        (try? realPaths.value(for: path) { () throws(Diagnostic) -> String in
-            files.resolvingSymlinks(path)
-        }) ?? path
     }
 
     /// The accumulated resources of a kustomization folder used as a resource, built once.
