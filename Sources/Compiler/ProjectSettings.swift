@@ -68,7 +68,7 @@ public struct ProjectSettings: Sendable {
                 guard let relative = try string(entry.value), !relative.isEmpty else {
                     throw Diagnostic.error("settings.invalid", "template root '\(entry.name)' needs a folder", at: entry.value.mark.location)
                 }
-                let path = URL(fileURLWithPath: relative.hasPrefix("/") ? relative : root + "/" + relative).standardizedFileURL.path
+                let path = standardized(relative.hasPrefix("/") ? relative : root + "/" + relative)
                 settings.templateRoots[entry.name] = TemplateRoot(path: path, location: entry.value.mark.location)
             }
         }

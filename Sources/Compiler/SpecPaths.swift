@@ -61,12 +61,8 @@ struct SpecPaths: Sendable {
             relative = String(text[text.index(after: colon)...])
         }
         let path = standardized(relative.hasPrefix("/") ? relative : base + "/" + relative)
-        do {
-            try resolver.check(path, in: base, at: node.mark.location)
-        } catch {
-            // Said here too, since leaving `templates/` or a template root is a common mistake.
-            throw error.message.hasSuffix(Self.hint) ? error : Diagnostic.error(error.code, error.message + "; " + Self.hint, at: error.location)
-        }
+        // A path that leaves `templates/` or its template root gets the hint too: the usual mistake.
+        try resolver.check(path, in: base, at: node.mark.location, hint: Self.hint)
         return Location(base: base, relative: relative, path: path, reference: node.mark.location)
     }
 

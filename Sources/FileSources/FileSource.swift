@@ -104,7 +104,7 @@ public struct SnapshotFiles: FileSource {
     /// `files` maps paths relative to `root` to their bytes.
     public init(root: String, files: [String: [UInt8]], outside: (any FileSource)? = nil) {
         self.outside = outside
-        self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+        self.root = standardized(root)
         var absolute: [String: [UInt8]] = [:]
         var folders: [String: Set<String>] = [self.root: []]
         for (relative, bytes) in files {
@@ -122,20 +122,20 @@ public struct SnapshotFiles: FileSource {
     }
 
     public func kind(of path: String) -> FileKind? {
-        let path = normalized(path)
+        let path = standardized(path)
         if let outside, !isMounted(path) { return outside.kind(of: path) }
         if files[path] != nil { return .file }
         return folders[path] != nil ? .folder : nil
     }
 
     public func contents(of path: String) -> [UInt8]? {
-        let path = normalized(path)
+        let path = standardized(path)
         if let outside, !isMounted(path) { return outside.contents(of: path) }
         return files[path]
     }
 
     public func children(of folder: String) -> [String]? {
-        let folder = normalized(folder)
+        let folder = standardized(folder)
         if let outside, !isMounted(folder) { return outside.children(of: folder) }
         return folders[folder]
     }
@@ -143,22 +143,18 @@ public struct SnapshotFiles: FileSource {
     /// A snapshot holds no links of its own (a git symlink arrives as a file holding its
     /// target); paths outside the mount resolve on `outside`.
     public func resolvingSymlinks(_ path: String) -> String? {
-        let path = normalized(path)
+        let path = standardized(path)
         if let outside, !isMounted(path) { return outside.resolvingSymlinks(path) }
         return path
     }
 
     public func isSymbolicLink(_ path: String) -> Bool {
-        let path = normalized(path)
+        let path = standardized(path)
         if let outside, !isMounted(path) { return outside.isSymbolicLink(path) }
         return false
     }
 
     private func isMounted(_ path: String) -> Bool {
         path == root || path.hasPrefix(root == "/" ? "/" : root + "/")
-    }
-
-    private func normalized(_ path: String) -> String {
-        URL(fileURLWithPath: path).standardizedFileURL.path
     }
 }

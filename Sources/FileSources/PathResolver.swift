@@ -40,13 +40,14 @@ public final class PathResolver: Sendable {
 
     /// Refuses `path` unless, links resolved, it is in or below `folder` (when given) and
     /// an allowed root. Returns `path` standardized, links kept, for messages to name it as
-    /// written. `location` is the position of the reference.
+    /// written. `location` is the position of the reference; `hint` is said after a
+    /// refusal by `folder` (one by the roots says the resolver's own).
     @discardableResult
-    public func check(_ path: String, in folder: String? = nil, at location: SourceLocation?) throws(Diagnostic) -> String {
+    public func check(_ path: String, in folder: String? = nil, at location: SourceLocation?, hint folderHint: String? = nil) throws(Diagnostic) -> String {
         let path = standardized(path)
         let real = try resolve(path, at: location)
         if let folder, !Self.isWithin(real, try resolve(folder, at: location)) {
-            throw refusal(path, real: real, folders: [standardized(folder)], hint: nil, at: location)
+            throw refusal(path, real: real, folders: [standardized(folder)], hint: folderHint, at: location)
         }
         if let roots, !roots.contains(where: { Self.isWithin(real, $0.resolved) }) {
             throw refusal(path, real: real, folders: roots.map(\.given), hint: hint, at: location)

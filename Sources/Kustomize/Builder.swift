@@ -29,7 +29,7 @@ public final class KustomizeBuilder: Sendable {
     /// The final objects of a kustomization folder, in output order. `reference` is where
     /// the folder is named, for errors about its kustomization file.
     public func build(_ directory: String, referencedAt reference: SourceLocation? = nil) throws(Diagnostic) -> [Resource] {
-        let root = absolute(directory)
+        let root = standardized(directory)
         try store.paths.check(root, at: reference)
         let kustomization = try loadKustomization(in: root, referencedAt: reference)
         var accumulation = try accumulate(kustomization, root: root, stack: [try store.paths.resolve(root, at: reference)])
@@ -45,10 +45,6 @@ public final class KustomizeBuilder: Sendable {
     }
 
     // MARK: Loading
-
-    func absolute(_ path: String) -> String {
-        standardized(path)
-    }
 
     func loadKustomization(in folder: String, referencedAt reference: SourceLocation?) throws(Diagnostic) -> Kustomization {
         let found = Kustomization.fileNames.filter { store.files.kind(of: folder + "/" + $0) == .file }
@@ -80,7 +76,7 @@ public final class KustomizeBuilder: Sendable {
     /// The path a kustomization entry names, relative to the kustomization's folder.
     func entryPath(_ entry: Node, root: String) -> String {
         let relative = entry.text ?? ""
-        return absolute(relative.hasPrefix("/") ? relative : root + "/" + relative)
+        return standardized(relative.hasPrefix("/") ? relative : root + "/" + relative)
     }
 
     /// The path of a file a kustomization names, checked against kustomize's load
