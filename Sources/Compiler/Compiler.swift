@@ -28,9 +28,9 @@ public final class Compiler: Sendable {
     public init(root: String, displayBase: String = FileManager.default.currentDirectoryPath, files: any FileSource = LocalFiles()) throws(Diagnostic) {
         self.root = root
         self.displayBase = displayBase
-        builder = KustomizeBuilder(store: SourceStore(displayBase: displayBase, files: files))
         settings = try ProjectSettings.load(root: root, displayBase: displayBase, files: files)
-        paths = SpecPaths(root: URL(fileURLWithPath: root).standardizedFileURL.path, templateRoots: settings.templateRoots, files: files)
+        paths = SpecPaths(root: root, templateRoots: settings.templateRoots, files: files, displayBase: displayBase)
+        builder = KustomizeBuilder(store: SourceStore(paths: paths.resolver))
     }
 
     /// Compiles the named environments (all concrete ones when empty), reporting every
@@ -201,7 +201,7 @@ public final class Compiler: Sendable {
     /// component's own patches.
     private func renderTemplate(_ name: String, settings: Node, for environment: Environment) throws(DiagnosticList) -> [Resource] {
         var objects: [Resource] = []
-        let sources = try listing { () throws(Diagnostic) -> [String] in
+        let sources = try listing { () throws(Diagnostic) -> [SpecPaths.Location] in
             let templateNode = settings["template"] ?? Node.string(name, mark: settings.mark)
             let template = try paths.locate(templateNode, defaultBase: paths.root + "/templates")
             guard builder.store.files.kind(of: template.path) == .folder else {
@@ -210,7 +210,7 @@ public final class Compiler: Sendable {
                     "template folder '\(paths.display(template.path))' of component '\(name)' not found",
                     at: (settings["template"] ?? settings).mark.location)
             }
-            var sources = [template.path]
+            var sources = [template]
             for entry in settings["resources"]?.items ?? [] {
                 let resource = try paths.locate(entry, defaultBase: paths.root)
                 guard builder.store.files.kind(of: resource.path) != nil else {
@@ -218,14 +218,14 @@ public final class Compiler: Sendable {
                         "compile.missing-resource", "resource '\(paths.display(resource.path))' of component '\(name)' not found",
                         at: entry.mark.location)
                 }
-                sources.append(resource.path)
+                sources.append(resource)
             }
             return sources
         }
         var problems: [Diagnostic] = []
-        for path in sources {
+        for source in sources {
             do throws(DiagnosticList) {
-                objects += try resolvedObjects(at: path, for: environment)
+                objects += try resolvedObjects(at: source, for: environment)
             } catch {
                 problems += error.diagnostics
             }
@@ -248,10 +248,10 @@ public final class Compiler: Sendable {
     /// whose objects hold placeholders is built again with the environment's values resolved
     /// in every document it reads, so that generators hash, and transformers see, the
     /// resolved data: the output is what `gitopsc build` gives on the resolved folder.
-    private func resolvedObjects(at path: String, for environment: Environment) throws(DiagnosticList) -> [Resource] {
+    private func resolvedObjects(at location: SpecPaths.Location, for environment: Environment) throws(DiagnosticList) -> [Resource] {
         do {
-            let shared = try templates.value(for: path) { () throws(Diagnostic) in
-                let objects = try builder.objects(at: path)
+            let shared = try templates.value(for: location.path) { () throws(Diagnostic) in
+                let objects = try builder.objects(at: location.path, referencedAt: location.reference)
                 return SharedBuild(objects: objects, holdsPlaceholders: objects.contains { holdsPlaceholder($0.node, inSecretData: false) })
             }
             if !shared.holdsPlaceholders { return shared.objects }
@@ -269,7 +269,7 @@ public final class Compiler: Sendable {
             }
         }
         do {
-            return try KustomizeBuilder(store: store).objects(at: path)
+            return try KustomizeBuilder(store: store).objects(at: location.path, referencedAt: location.reference)
         } catch {
             throw DiagnosticList(unresolved.diagnostics.isEmpty ? [error] : unresolved.diagnostics)
         }

@@ -40,8 +40,11 @@ public struct ProjectSettings: Sendable {
     public static func load(root: String, displayBase: String, files: any FileSource = LocalFiles()) throws(Diagnostic) -> ProjectSettings {
         var settings = ProjectSettings()
         let path = root + "/" + fileName
+        let display = displayPath(path, base: displayBase)
+        guard files.kind(of: path) != nil else { return settings }
+        // A gitopsc.yaml that is a link must stay in the source root like any source.
+        try PathResolver(files: files, roots: [root], displayBase: displayBase).check(path, at: SourceLocation(file: display, line: 0, column: 0))
         guard let data = files.contents(of: path) else { return settings }
-        let display = path.hasPrefix(displayBase + "/") ? String(path.dropFirst(displayBase.count + 1)) : path
         let node = try YAMLParser.parseDocument(String(decoding: data, as: UTF8.self), file: display)
         if node.isNull { return settings }
         try check(node, section: "", file: display)
@@ -65,7 +68,7 @@ public struct ProjectSettings: Sendable {
                 guard let relative = try string(entry.value), !relative.isEmpty else {
                     throw Diagnostic.error("settings.invalid", "template root '\(entry.name)' needs a folder", at: entry.value.mark.location)
                 }
-                let path = URL(fileURLWithPath: relative.hasPrefix("/") ? relative : root + "/" + relative).standardizedFileURL.path
+                let path = standardized(relative.hasPrefix("/") ? relative : root + "/" + relative)
                 settings.templateRoots[entry.name] = TemplateRoot(path: path, location: entry.value.mark.location)
             }
         }

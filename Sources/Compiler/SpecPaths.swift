@@ -6,11 +6,22 @@ import YAML
 /// Files and folders that environment specs name: templates below `templates/`, resources
 /// and patch files below the source root, or `ROOT:PATH` inside a template root that
 /// `gitopsc.yaml` allows. Like kustomize's load restrictor, nothing else outside the
-/// source root can be read.
+/// source root can be read: `resolver` refuses it, and every read of the compile goes
+/// through it.
 struct SpecPaths: Sendable {
     let root: String
     let templateRoots: [String: ProjectSettings.TemplateRoot]
-    let files: any FileSource
+    let resolver: PathResolver
+    var files: any FileSource { resolver.files }
+
+    static let hint = "to read folders outside the source root, name them in gitopsc.yaml templateRoots and write ROOT:PATH"
+
+    init(root: String, templateRoots: [String: ProjectSettings.TemplateRoot], files: any FileSource, displayBase: String) {
+        self.root = standardized(root)
+        self.templateRoots = templateRoots
+        resolver = PathResolver(
+            files: files, roots: [self.root] + templateRoots.values.map(\.path).sorted(), displayBase: displayBase, hint: Self.hint)
+    }
 
     /// Where a spec path points.
     struct Location {
@@ -20,6 +31,8 @@ struct SpecPaths: Sendable {
         var relative: String
         /// `base` + `relative`, absolute and standardized.
         var path: String
+        /// Where the path is written, for errors about what it leads to.
+        var reference: SourceLocation?
     }
 
     /// Resolves `node`'s text; a path without a `ROOT:` prefix is relative to `defaultBase`.
@@ -47,19 +60,14 @@ struct SpecPaths: Sendable {
             base = templateRoot.path
             relative = String(text[text.index(after: colon)...])
         }
-        let path = URL(fileURLWithPath: base + "/" + relative).standardizedFileURL.path
-        let resolved = files.resolvingSymlinks(path), resolvedBase = files.resolvingSymlinks(base)
-        guard !relative.hasPrefix("/"), resolved == resolvedBase || resolved.hasPrefix(resolvedBase + "/") else {
-            throw Diagnostic.error(
-                "compile.outside-root",
-                "'\(text)' is outside '\(display(base))'; to read folders outside the source root, name them in gitopsc.yaml templateRoots and write ROOT:PATH",
-                at: node.mark.location)
-        }
-        return Location(base: base, relative: relative, path: path)
+        let path = standardized(relative.hasPrefix("/") ? relative : base + "/" + relative)
+        // A path that leaves `templates/` or its template root gets the hint too: the usual mistake.
+        try resolver.check(path, in: base, at: node.mark.location, hint: Self.hint)
+        return Location(base: base, relative: relative, path: path, reference: node.mark.location)
     }
 
     /// A path as messages print it: relative to the source root when below it.
     func display(_ path: String) -> String {
-        path == root ? "." : path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+        displayPath(path, base: root)
     }
 }

@@ -11,35 +11,52 @@ public enum EnvironmentLoader {
     /// when below it.
     /// Files are read from `files`: the working tree by default, or a snapshot of a revision.
     public static func load(root: String, displayBase: String, files: any FileSource = LocalFiles()) throws(DiagnosticList) -> [Environment] {
-        let folder = URL(fileURLWithPath: root).appendingPathComponent("environments").path
+        let folder = standardized(root + "/environments")
         guard files.kind(of: folder) == .folder else {
             throw DiagnosticList([Diagnostic(
                 code: "environment.no-environments", message: "no environments folder",
                 location: SourceLocation(file: displayPath(folder, base: displayBase), line: 0, column: 0))])
         }
+        // An environment file may be a link, but only to a file inside the source root.
+        let resolver = PathResolver(files: files, roots: [root], displayBase: displayBase)
         var loading = Loading()
-        for (name, path) in discover(folder, in: files) {
-            loading.read(name: name, path: path, display: displayPath(path, base: displayBase), bytes: files.contents(of: path))
+        let found = discover(folder, in: files)
+        for relative in found.folderLinks {
+            let path = folder + "/" + relative
+            loading.diagnostics.append(Diagnostic(
+                code: "environment.folder-link",
+                message: "'\(displayPath(path, base: displayBase))' is a symbolic link to a folder; links to folders in environments/ are not followed (one can loop or leave the source root): make it a folder",
+                location: SourceLocation(file: displayPath(path, base: displayBase), line: 0, column: 0)))
+        }
+        for (name, path) in found.environments {
+            let display = displayPath(path, base: displayBase)
+            guard !path.hasSuffix(".yml") else {
+                loading.diagnostics.append(Diagnostic(
+                    code: "environment.file-extension",
+                    message: "environment files end in .yaml: rename '\(display)' to '\(display.dropLast(".yml".count)).yaml'",
+                    location: SourceLocation(file: display, line: 0, column: 0)))
+                continue
+            }
+            do {
+                try resolver.check(path, at: SourceLocation(file: display, line: 0, column: 0))
+                loading.read(name: name, path: path, display: display, bytes: files.contents(of: path))
+            } catch {
+                loading.diagnostics.append(error)
+            }
         }
         return try loading.resolve()
     }
 
-    /// `(name, path)` of every `.yaml` file below `folder`, sorted by name; hidden files
-    /// and folders (editor and VCS leftovers) are skipped.
-    static func discover(_ folder: String, in files: any FileSource) -> [(String, String)] {
-        files.files(below: folder).filter { relative in
-            relative.hasSuffix(".yaml") && !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") })
-        }.map { relative in
-            (String(relative.dropLast(".yaml".count)), folder + "/" + relative)
+    /// `(name, path)` of every `.yaml` (and, to refuse them, `.yml`) file below `folder`,
+    /// sorted by name, and the links to folders, which are not followed. Hidden files and
+    /// folders (editor and VCS leftovers) are skipped.
+    static func discover(_ folder: String, in files: any FileSource) -> (environments: [(String, String)], folderLinks: [String]) {
+        let visible = { (relative: String) in !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) }
+        let walk = files.walk(folder)
+        let environments = walk.files.filter { visible($0) && ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) }.map { relative in
+            (String(relative[..<relative.lastIndex(of: ".")!]), folder + "/" + relative)
         }.sorted { $0.0 < $1.0 }
-    }
-
-    static func displayPath(_ path: String, base: String) -> String {
-        let full = URL(fileURLWithPath: path).standardizedFileURL.path
-        let prefix = URL(fileURLWithPath: base).standardizedFileURL.path
-        guard full != prefix else { return "." }
-        let folder = prefix.hasSuffix("/") ? prefix : prefix + "/"
-        return full.hasPrefix(folder) ? String(full.dropFirst(folder.count)) : full
+        return (environments, walk.folderLinks.filter(visible))
     }
 }
 

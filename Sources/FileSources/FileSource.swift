@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 
 public enum FileKind: Sendable {
@@ -13,23 +18,39 @@ public protocol FileSource: Sendable {
     func contents(of path: String) -> [UInt8]?
     /// Names of the entries of a folder, sorted; nil when it is not a folder.
     func children(of folder: String) -> [String]?
-    /// The path with symbolic links resolved, for containment checks.
-    func resolvingSymlinks(_ path: String) -> String
+    /// The path with symbolic links resolved, for containment checks (`PathResolver`);
+    /// the part of the path that does not exist is kept as written. nil when the links
+    /// loop.
+    func resolvingSymlinks(_ path: String) -> String?
+    /// Whether the entry itself is a symbolic link (whatever it points to).
+    func isSymbolicLink(_ path: String) -> Bool
 }
 
 extension FileSource {
-    /// Every file below a folder, as paths relative to it, sorted.
-    public func files(below folder: String) -> [String] {
-        var result: [String] = []
+    /// Every entry below a folder that is not a folder, as paths relative to it, sorted.
+    /// Links to folders are not followed, since one can loop (`ln -s . loop`) or leave the
+    /// tree; they are returned in `folderLinks` so that callers can say so.
+    public func walk(_ folder: String) -> (files: [String], folderLinks: [String]) {
+        var files: [String] = [], links: [String] = []
         for name in children(of: folder) ?? [] {
             let path = folder + "/" + name
-            switch kind(of: path) {
-            case .file: result.append(name)
-            case .folder: result += files(below: path).map { name + "/" + $0 }
-            case nil: break
+            if kind(of: path) != .folder {
+                // A dangling link is listed too: reading it then fails aloud.
+                files.append(name)
+            } else if isSymbolicLink(path) {
+                links.append(name)
+            } else {
+                let below = walk(path)
+                files += below.files.map { name + "/" + $0 }
+                links += below.folderLinks.map { name + "/" + $0 }
             }
         }
-        return result.sorted()
+        return (files.sorted(), links.sorted())
+    }
+
+    /// Every file below a folder, as paths relative to it, sorted; folder links not followed.
+    public func files(below folder: String) -> [String] {
+        walk(folder).files
     }
 }
 
@@ -52,8 +73,22 @@ public struct LocalFiles: FileSource {
         return (try? FileManager.default.contentsOfDirectory(atPath: folder))?.sorted()
     }
 
-    public func resolvingSymlinks(_ path: String) -> String {
-        URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+    public func resolvingSymlinks(_ path: String) -> String? {
+        if let real = realpath(path, nil) {
+            defer { free(real) }
+            return String(cString: real)
+        }
+        if errno == ELOOP { return nil }
+        // Missing (or not a folder): resolve the parent, keep the last name as written.
+        let url = URL(fileURLWithPath: path)
+        let parent = url.deletingLastPathComponent().path
+        guard parent != path, !parent.isEmpty else { return path }
+        return resolvingSymlinks(parent).map { ($0 == "/" ? "" : $0) + "/" + url.lastPathComponent }
+    }
+
+    public func isSymbolicLink(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFLNK
     }
 }
 
@@ -69,7 +104,7 @@ public struct SnapshotFiles: FileSource {
     /// `files` maps paths relative to `root` to their bytes.
     public init(root: String, files: [String: [UInt8]], outside: (any FileSource)? = nil) {
         self.outside = outside
-        self.root = root.hasSuffix("/") && root.count > 1 ? String(root.dropLast()) : root
+        self.root = standardized(root)
         var absolute: [String: [UInt8]] = [:]
         var folders: [String: Set<String>] = [self.root: []]
         for (relative, bytes) in files {
@@ -87,35 +122,39 @@ public struct SnapshotFiles: FileSource {
     }
 
     public func kind(of path: String) -> FileKind? {
-        let path = normalized(path)
+        let path = standardized(path)
         if let outside, !isMounted(path) { return outside.kind(of: path) }
         if files[path] != nil { return .file }
         return folders[path] != nil ? .folder : nil
     }
 
     public func contents(of path: String) -> [UInt8]? {
-        let path = normalized(path)
+        let path = standardized(path)
         if let outside, !isMounted(path) { return outside.contents(of: path) }
         return files[path]
     }
 
     public func children(of folder: String) -> [String]? {
-        let folder = normalized(folder)
+        let folder = standardized(folder)
         if let outside, !isMounted(folder) { return outside.children(of: folder) }
         return folders[folder]
     }
 
-    public func resolvingSymlinks(_ path: String) -> String {
-        let path = normalized(path)
+    /// A snapshot holds no links of its own (a git symlink arrives as a file holding its
+    /// target); paths outside the mount resolve on `outside`.
+    public func resolvingSymlinks(_ path: String) -> String? {
+        let path = standardized(path)
         if let outside, !isMounted(path) { return outside.resolvingSymlinks(path) }
         return path
     }
 
-    private func isMounted(_ path: String) -> Bool {
-        path == root || path.hasPrefix(root == "/" ? "/" : root + "/")
+    public func isSymbolicLink(_ path: String) -> Bool {
+        let path = standardized(path)
+        if let outside, !isMounted(path) { return outside.isSymbolicLink(path) }
+        return false
     }
 
-    private func normalized(_ path: String) -> String {
-        URL(fileURLWithPath: path).standardizedFileURL.path
+    private func isMounted(_ path: String) -> Bool {
+        path == root || path.hasPrefix(root == "/" ? "/" : root + "/")
     }
 }

@@ -26,11 +26,13 @@ public final class KustomizeBuilder: Sendable {
         YAMLEmitter.emitStream(try build(directory).map(\.node))
     }
 
-    /// The final objects of a kustomization folder, in output order.
-    public func build(_ directory: String) throws(Diagnostic) -> [Resource] {
-        let root = absolute(directory)
-        let kustomization = try loadKustomization(in: root, referencedBy: nil)
-        var accumulation = try accumulate(kustomization, root: root, stack: [root])
+    /// The final objects of a kustomization folder, in output order. `reference` is where
+    /// the folder is named, for errors about its kustomization file.
+    public func build(_ directory: String, referencedAt reference: SourceLocation? = nil) throws(Diagnostic) -> [Resource] {
+        let root = standardized(directory)
+        try store.paths.check(root, at: reference)
+        let kustomization = try loadKustomization(in: root, referencedAt: reference)
+        var accumulation = try accumulate(kustomization, root: root, stack: [try store.paths.resolve(root, at: reference)])
         for index in accumulation.resources.indices where accumulation.resources[index].needsHashSuffix {
             accumulation.resources[index].rememberId()
             let suffix = Generators.hashSuffix(of: accumulation.resources[index].node)
@@ -44,17 +46,10 @@ public final class KustomizeBuilder: Sendable {
 
     // MARK: Loading
 
-    func absolute(_ path: String) -> String {
-        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(path)
-        var result = url.standardizedFileURL.path
-        while result.count > 1 && result.hasSuffix("/") { result.removeLast() }
-        return result
-    }
-
-    func loadKustomization(in folder: String, referencedBy reference: Node?) throws(Diagnostic) -> Kustomization {
+    func loadKustomization(in folder: String, referencedAt reference: SourceLocation?) throws(Diagnostic) -> Kustomization {
         let found = Kustomization.fileNames.filter { store.files.kind(of: folder + "/" + $0) == .file }
         guard let name = found.first else {
-            let location = reference?.mark.location ?? SourceLocation(file: store.display(folder), line: 0, column: 0)
+            let location = reference ?? SourceLocation(file: store.display(folder), line: 0, column: 0)
             throw Diagnostic.error(
                 "kustomize.missing-kustomization",
                 "no kustomization file (\(Kustomization.fileNames.joined(separator: ", "))) in '\(store.display(folder))'",
@@ -67,6 +62,8 @@ public final class KustomizeBuilder: Sendable {
                 at: SourceLocation(file: store.display(folder + "/" + name), line: 0, column: 0))
         }
         let path = folder + "/" + name
+        // A kustomization file that is a link must stay in its folder too, as in kustomize.
+        try store.paths.check(path, in: folder, at: reference ?? SourceLocation(file: store.display(path), line: 0, column: 0))
         let documents = try store.documents(at: path)
         guard documents.count == 1 else {
             throw Diagnostic.error(
@@ -76,20 +73,16 @@ public final class KustomizeBuilder: Sendable {
         return try Kustomization(node: documents[0], file: store.display(path))
     }
 
-    /// The path a kustomization entry names, checked against kustomize's load restrictor:
-    /// files must be in or below the kustomization's folder.
-    func filePath(_ entry: Node, root: String) throws(Diagnostic) -> String {
+    /// The path a kustomization entry names, relative to the kustomization's folder.
+    func entryPath(_ entry: Node, root: String) -> String {
         let relative = entry.text ?? ""
-        let path = absolute(relative.hasPrefix("/") ? relative : root + "/" + relative)
-        let resolved = store.resolvingSymlinks(path)
-        let resolvedRoot = store.resolvingSymlinks(root)
-        guard resolved == resolvedRoot || resolved.hasPrefix(resolvedRoot + "/") else {
-            throw Diagnostic.error(
-                "kustomize.outside-root",
-                "security: file '\(relative)' is not in or below '\(store.display(root))' (kustomize's load restrictor)",
-                at: entry.mark.location)
-        }
-        return path
+        return standardized(relative.hasPrefix("/") ? relative : root + "/" + relative)
+    }
+
+    /// The path of a file a kustomization names, checked against kustomize's load
+    /// restrictor: links resolved, it must be in or below the kustomization's folder.
+    func filePath(_ entry: Node, root: String) throws(Diagnostic) -> String {
+        try store.paths.check(entryPath(entry, root: root), in: root, at: entry.mark.location)
     }
 
     /// Reads a file a kustomization names, for generators and patches.
@@ -153,23 +146,19 @@ public final class KustomizeBuilder: Sendable {
         if KustomizeBuilder.isRemote(reference) {
             throw Diagnostic.error("kustomize.remote", "remote resource '\(reference)' is not supported: gitopsc never fetches from the network", at: entry.mark.location)
         }
-        let path = absolute(root + "/" + reference)
+        let path = entryPath(entry, root: root)
         guard let kind = store.files.kind(of: path) else {
+            _ = try store.paths.resolve(path, at: entry.mark.location)  // a link loop is not "not found"
             throw Diagnostic.error("kustomize.missing-resource", "resource '\(reference)' not found", at: entry.mark.location)
         }
         if kind == .folder {
-            if stack.contains(path) {
-                throw Diagnostic.error(
-                    "kustomize.cycle",
-                    "resource cycle: '\(reference)' is already being built (\((stack + [path]).map(store.display).joined(separator: " -> ")))",
-                    at: entry.mark.location)
-            }
+            let real = try newRoot(entry, path: path, stack: stack)
             let folder = try store.folder(path) { () throws(Diagnostic) -> Accumulation in
-                let kustomization = try loadKustomization(in: path, referencedBy: entry)
+                let kustomization = try loadKustomization(in: path, referencedAt: entry.mark.location)
                 if kustomization.kind == .component {
                     throw Diagnostic.error("kustomize.invalid", "'\(reference)' is a Component: list it under 'components', not 'resources'", at: entry.mark.location)
                 }
-                return try accumulate(kustomization, root: path, stack: stack + [path])
+                return try accumulate(kustomization, root: path, stack: stack + [real])
             }
             for resource in folder.resources {
                 try append(resource, to: &accumulation.resources, registered: &registered)
@@ -188,18 +177,36 @@ public final class KustomizeBuilder: Sendable {
         if KustomizeBuilder.isRemote(reference) {
             throw Diagnostic.error("kustomize.remote", "remote component '\(reference)' is not supported: gitopsc never fetches from the network", at: entry.mark.location)
         }
-        let path = absolute(root + "/" + reference)
+        let path = entryPath(entry, root: root)
         guard store.files.kind(of: path) == .folder else {
             throw Diagnostic.error("kustomize.missing-resource", "component folder '\(reference)' not found", at: entry.mark.location)
         }
-        if stack.contains(path) {
-            throw Diagnostic.error("kustomize.cycle", "component cycle: '\(reference)' is already being built", at: entry.mark.location)
-        }
-        let component = try loadKustomization(in: path, referencedBy: entry)
+        let real = try newRoot(entry, path: path, stack: stack)
+        let component = try loadKustomization(in: path, referencedAt: entry.mark.location)
         guard component.kind == .component else {
             throw Diagnostic.error("kustomize.invalid", "'\(reference)' is a Kustomization: list it under 'resources', not 'components'", at: entry.mark.location)
         }
-        try run(component, root: path, into: &accumulation, stack: stack + [path])
+        try run(component, root: path, into: &accumulation, stack: stack + [real])
+    }
+
+    /// A folder a kustomization names as a resource or component: anywhere (kustomize
+    /// allows that for folders, not files) but relative and inside the allowed roots, and
+    /// not one that contains a folder being built, links resolved (`ln -s . loop` would
+    /// otherwise recurse). Returns the folder resolved, for the stack of visited roots.
+    func newRoot(_ entry: Node, path: String, stack: [String]) throws(Diagnostic) -> String {
+        let reference = entry.text ?? ""
+        if reference.hasPrefix("/") {
+            throw Diagnostic.error("kustomize.absolute-root", "new root '\(reference)' cannot be absolute", at: entry.mark.location)
+        }
+        try store.paths.check(path, at: entry.mark.location)
+        let real = try store.paths.resolve(path, at: entry.mark.location)
+        if let visited = stack.last(where: { PathResolver.isWithin($0, real) }) {
+            throw Diagnostic.error(
+                "kustomize.cycle",
+                "cycle detected: candidate root '\(store.display(real))' contains visited root '\(store.display(visited))'",
+                at: entry.mark.location)
+        }
+        return real
     }
 
     /// The objects of one manifest file: empty documents skipped, `List` kinds expanded.
@@ -338,21 +345,23 @@ public final class KustomizeBuilder: Sendable {
 
     /// The objects at a path: a kustomization folder built, a plain folder of manifests, or
     /// one manifest file.
-    public func objects(at path: String) throws(Diagnostic) -> [Resource] {
+    /// `reference` is where the path is named, for errors.
+    public func objects(at path: String, referencedAt reference: SourceLocation? = nil) throws(Diagnostic) -> [Resource] {
         switch store.files.kind(of: path) {
-        case .folder: return try isKustomization(path) ? build(path) : resources(inFolder: path)
-        case .file: return try resources(inFile: path)
-        case nil: throw Diagnostic.error("kustomize.missing-file", "'\(store.display(path))' not found")
+        case .folder: return try isKustomization(path) ? build(path, referencedAt: reference) : resources(inFolder: path, referencedAt: reference)
+        case .file: return try resources(inFile: store.paths.check(path, at: reference))
+        case nil: throw Diagnostic.error("kustomize.missing-file", "'\(store.display(path))' not found", at: reference)
         }
     }
 
-    /// The objects of a plain folder of manifests (every `.yaml`/`.yml` file, by name).
-    public func resources(inFolder folder: String) throws(Diagnostic) -> [Resource] {
-        let names = (store.files.children(of: folder) ?? []).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+    /// The objects of a plain folder of manifests (every `.yaml`/`.yml` file, by name). Its
+    /// files may be links, but must lead inside the allowed roots.
+    public func resources(inFolder folder: String, referencedAt reference: SourceLocation? = nil) throws(Diagnostic) -> [Resource] {
+        let names = (store.files.children(of: try store.paths.check(folder, at: reference)) ?? []).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
         var result: [Resource] = []
         var registered = Set<ResId.ObjectKey>()
         for name in names {
-            for resource in try resources(inFile: folder + "/" + name) {
+            for resource in try resources(inFile: store.paths.check(folder + "/" + name, at: reference)) {
                 try append(resource, to: &result, registered: &registered)
             }
         }

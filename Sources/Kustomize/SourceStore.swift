@@ -12,19 +12,20 @@ public final class SourceStore: @unchecked Sendable {
     private let texts: Memo<String>
     private let documents = Memo<[Node]>()
     private let folders = Memo<Accumulation>()
-    private let realPaths: Memo<String>
     /// Applied to every parsed document before a build sees it.
     private let prepare: (@Sendable (Node) throws(Diagnostic) -> Node)?
-    /// Paths are shown relative to this folder in messages.
-    public let displayBase: String
+    /// Checks every path before it is read (kustomize's load restrictor, allowed roots).
+    public let paths: PathResolver
     /// Where files are read from: the working tree or a snapshot of a revision.
-    public let files: any FileSource
+    public var files: any FileSource { paths.files }
 
-    public init(displayBase: String = FileManager.default.currentDirectoryPath, files: any FileSource = LocalFiles()) {
-        self.displayBase = displayBase.hasSuffix("/") ? String(displayBase.dropLast()) : displayBase
-        self.files = files
+    public convenience init(displayBase: String = FileManager.default.currentDirectoryPath, files: any FileSource = LocalFiles()) {
+        self.init(paths: PathResolver(files: files, displayBase: displayBase))
+    }
+
+    public init(paths: PathResolver) {
+        self.paths = paths
         texts = Memo()
-        realPaths = Memo()
         prepare = nil
     }
 
@@ -32,16 +33,14 @@ public final class SourceStore: @unchecked Sendable {
     /// `prepare` (the compiler resolves an environment's placeholders there, so generators
     /// hash the resolved data). Parsed documents and built folders are its own.
     public init(sharing base: SourceStore, prepare: @escaping @Sendable (Node) throws(Diagnostic) -> Node) {
-        displayBase = base.displayBase
-        files = base.files
+        paths = base.paths
         texts = base.texts
-        realPaths = base.realPaths
         self.prepare = prepare
     }
 
     /// A path as messages print it: relative to the working folder when below it.
     public func display(_ path: String) -> String {
-        path.hasPrefix(displayBase + "/") ? String(path.dropFirst(displayBase.count + 1)) : path
+        paths.display(path)
     }
 
     public func text(at path: String) throws(Diagnostic) -> String {
@@ -65,13 +64,6 @@ public final class SourceStore: @unchecked Sendable {
             for document in parsed { prepared.append(try prepare(document)) }
             return prepared
         }
-    }
-
-    /// A path with symbolic links resolved, for the load restrictor; resolved once per path.
-    public func resolvingSymlinks(_ path: String) -> String {
-        (try? realPaths.value(for: path) { () throws(Diagnostic) -> String in
-            files.resolvingSymlinks(path)
-        }) ?? path
     }
 
     /// The accumulated resources of a kustomization folder used as a resource, built once.

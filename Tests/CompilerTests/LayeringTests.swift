@@ -128,7 +128,7 @@ import Testing
         let cluster = "extends: ring\ncluster: {name: east}\ncomponents:\n  app:\n    template: %@\n"
         let escaping = try layeredSources(cluster: String(format: cluster, "../../\(outside.root.lastPathComponent)/shared/app"))
         let refused = try #require(try escaping.failures().first)
-        #expect(refused.code == "compile.outside-root")
+        #expect(refused.code == "path.outside-root")
         #expect(refused.message.contains("templateRoots"))
         #expect(refused.location == SourceLocation(file: "environments/ring/east.yaml", line: 5, column: 15))
 
@@ -142,7 +142,7 @@ import Testing
         let leaving = try layeredSources(cluster: String(format: cluster, "shared:../../etc"), extra: [
             "gitopsc.yaml": "templateRoots:\n  shared: \(outside.root.path)/shared\n",
         ])
-        #expect(try leaving.failures().first?.code == "compile.outside-root")
+        #expect(try leaving.failures().first?.code == "path.outside-root")
 
         let missing = try layeredSources(cluster: String(format: cluster, "shared:app"), extra: [
             "gitopsc.yaml": "templateRoots:\n  shared: \(outside.root.path)/absent\n",
@@ -162,7 +162,7 @@ import Testing
         let outside = try SourceTree(["patches/mode.yaml": "- {op: replace, path: /data/mode, value: \"from-${cluster.name}\"}\n"])
         let cluster = "extends: ring\ncluster: {name: east}\ncomponents:\n  app:\n    patches:\n      - {target: {kind: ConfigMap}, path: %@}\n"
         let escaping = try layeredSources(cluster: String(format: cluster, "../\(outside.root.lastPathComponent)/patches/mode.yaml"))
-        #expect(try escaping.failures().first?.code == "compile.outside-root")
+        #expect(try escaping.failures().first?.code == "path.outside-root")
         let named = try layeredSources(cluster: String(format: cluster, "team:patches/mode.yaml"), extra: [
             "gitopsc.yaml": "templateRoots:\n  team: \(outside.root.path)\n",
         ]).compile()

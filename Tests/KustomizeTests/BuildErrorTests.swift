@@ -51,7 +51,7 @@ let configMap = """
 
     @Test func fileOutsideTheRootIsRefused() throws {
         let error = try failure(["app/kustomization.yaml": "resources:\n- ../cm.yaml\n", "cm.yaml": configMap])
-        #expect(error.code == "kustomize.outside-root")
+        #expect(error.code == "path.outside-root")
         #expect(error.location == SourceLocation(file: "app/kustomization.yaml", line: 2, column: 3))
     }
 

@@ -40,6 +40,13 @@ final class TemporaryTree {
         try self.init(files.mapValues { Array($0.utf8) })
     }
 
+    /// Makes `relative` a symbolic link to `target` (written as given: relative to the link's folder, or absolute).
+    func link(_ relative: String, to target: String) throws {
+        let url = root.appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: url.path, withDestinationPath: target)
+    }
+
     func path(_ relative: String = "") -> String {
         relative.isEmpty ? root.path : root.appendingPathComponent(relative).path
     }
@@ -49,3 +56,4 @@ final class TemporaryTree {
     }
 }
 
+/// The shared seeded generator (in ProcessRunner, the one module all test targets share).
