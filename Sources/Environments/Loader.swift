@@ -249,7 +249,7 @@ private struct Loading {
             spec = SpecMerge.merged(spec, body, path: []) ?? spec
         }
         let own = layers[layers.count - 1]
-        let abstract = own.node["abstract"].map { $0.type == .bool && ScalarType.canonical($0.text ?? "", as: .bool) == "true" } ?? false
+        let abstract = own.node["abstract"]?.boolValue ?? false
         var environment = Environment(
             name: name, file: own.file, chain: layers.map(\.name), chainFiles: layers.map(\.file),
             isAbstract: abstract, spec: spec, patches: patches)

@@ -32,8 +32,8 @@ enum Patches {
         }
         let target = try entry["target"].map { node throws(Diagnostic) in try Selector(node) }
         let options = entry["options"]
-        let allowNameChange = options?["allowNameChange"]?.text == "true"
-        let allowKindChange = options?["allowKindChange"]?.text == "true"
+        let allowNameChange = options?["allowNameChange"]?.boolValue ?? false
+        let allowKindChange = options?["allowKindChange"]?.boolValue ?? false
         if documents.count == 1, documents[0].isSequence {
             guard let target else {
                 throw Diagnostic.error("kustomize.invalid", "a JSON 6902 patch needs a 'target'", at: entry.mark.location)

@@ -72,13 +72,25 @@ enum Replacements {
                 throw Diagnostic.error("kustomize.replacement", "delimiter option can only be used with scalar nodes", at: options.mark.location)
             }
             let parts = text.components(separatedBy: delimiter)
-            let index = Int(options["index"]?.text ?? "0") ?? 0
+            let index = try optionIndex(options)
             guard index >= 0 && index < parts.count else {
                 throw Diagnostic.error("kustomize.replacement", "options.index \(index) is out of bounds for value \(text)", at: options.mark.location)
             }
             value = .string(parts[index], mark: value.mark)
         }
         return value
+    }
+
+    /// `options.index`: an integer, as kustomize decodes it (a string or a float is its JSON
+    /// decoding error, never a silent 0).
+    private static func optionIndex(_ options: Node) throws(Diagnostic) -> Int {
+        guard let node = options["index"], !node.isNull else { return 0 }
+        guard let value = node.integerValue, let index = Int(exactly: value) else {
+            let found = node.type == .int ? "a number out of range" : node.type == .float ? "number \(node.text ?? "")" : node.isScalar ? "string" : "a \(node.kindName)"
+            throw Diagnostic.error(
+                "kustomize.replacement", "options.index must be an integer (cannot unmarshal \(found) into type int)", at: node.mark.location)
+        }
+        return index
     }
 
     /// A target field after replacement. A scalar target keeps its own type and only takes
@@ -90,7 +102,7 @@ enum Replacements {
                 throw Diagnostic.error("kustomize.replacement", "delimiter option can only be used with scalar nodes", at: options.mark.location)
             }
             var parts = current.components(separatedBy: delimiter)
-            let index = Int(options["index"]?.text ?? "0") ?? 0
+            let index = try optionIndex(options)
             if index < 0 {
                 parts.insert(text, at: 0)
             } else if index >= parts.count {

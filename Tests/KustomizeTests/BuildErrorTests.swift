@@ -34,6 +34,28 @@ let configMap = """
         #expect(error.chain == ["app/kustomization.yaml"])
     }
 
+    /// kustomize decodes `options.index` as an int: a string or a float is an error there,
+    /// never index 0 (kubectl kustomize: "cannot unmarshal string into ... of type int").
+    @Test(arguments: ["abc", "1.5", "\"1\""])
+    func replacementIndexMustBeAnInteger(index: String) throws {
+        let error = try failure([
+            "app/kustomization.yaml": """
+                resources: [cm.yaml]
+                replacements:
+                - source: {kind: ConfigMap, name: settings, fieldPath: data.key}
+                  targets:
+                  - select: {kind: ConfigMap, name: settings}
+                    fieldPaths: [data.key]
+                    options: {delimiter: "-", index: \(index)}
+
+                """,
+            "app/cm.yaml": configMap,
+        ])
+        #expect(error.code == "kustomize.replacement")
+        #expect(error.message.hasPrefix("options.index must be an integer (cannot unmarshal "))
+        #expect(error.location?.line == 7)
+    }
+
     @Test func missingResourceFile() throws {
         let error = try failure(["app/kustomization.yaml": "resources:\n- cm.yaml\n- missing.yaml\n", "app/cm.yaml": configMap])
         #expect(error.code == "kustomize.missing-resource")
