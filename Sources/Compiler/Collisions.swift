@@ -20,8 +20,12 @@ enum Collisions {
     /// the other's files would share paths, and no path could name its environment.
     private static func nesting(_ concrete: [Environment], layout: RenderedLayout) -> [Diagnostic] {
         var problems: [Diagnostic] = []
-        for outer in concrete {
-            for inner in concrete where inner.name.hasPrefix(outer.name + "/") {
+        let byName = Dictionary(concrete.map { ($0.name, $0) }) { first, _ in first }
+        for inner in concrete {
+            var folder = Substring(inner.name)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                guard let outer = byName[String(folder)] else { continue }
                 problems.append(Diagnostic.error(
                     "compile.nested-environment",
                     "environment '\(inner.name)' would be rendered inside '\(layout.environmentFolder(outer.name))', the folder of concrete environment '\(outer.name)' (\(outer.file)); make '\(outer.name)' abstract or rename one of them",

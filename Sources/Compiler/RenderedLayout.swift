@@ -74,20 +74,25 @@ public struct RenderedLayout: Sendable, Equatable {
     }
 
     /// The environment a path of the tree belongs to, among the environments of the current
-    /// and the previous run. Concrete environments never nest (see `nestingProblems`), so at
-    /// most one folder holds the path.
-    public func environment(of path: String, among environments: some Sequence<String>) -> String? {
-        environments.first { path.hasPrefix(environmentFolder($0) + "/") }
+    /// and the previous run. Concrete environments never nest (see `Collisions`), so at most
+    /// one folder holds the path; found by walking up the path, not by trying every name.
+    public func environment(of path: String, among environments: Set<String>) -> String? {
+        guard path.hasPrefix(prefix) else { return nil }
+        var folder = path.dropFirst(prefix.count)
+        while let slash = folder.lastIndex(of: "/") {
+            folder = folder[..<slash]
+            if environments.contains(String(folder)) { return String(folder) }
+        }
+        return nil
     }
 
     /// The files of each environment, by environment name; paths of no environment (the
     /// ownership manifest, files others put beside the tree) are left out.
-    public func filesByEnvironment<Contents>(_ files: [String: Contents], environments: some Sequence<String>) -> [String: [String: Contents]] {
+    public func filesByEnvironment<Contents>(_ files: [String: Contents], environments: Set<String>) -> [String: [String: Contents]] {
         var grouped: [String: [String: Contents]] = [:]
         for name in environments { grouped[name] = [:] }
-        let names = Array(grouped.keys)
         for (path, contents) in files {
-            if let name = environment(of: path, among: names) { grouped[name]![path] = contents }
+            if let name = environment(of: path, among: environments) { grouped[name]![path] = contents }
         }
         return grouped
     }

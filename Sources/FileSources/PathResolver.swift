@@ -84,8 +84,18 @@ public func displayPath(_ path: String, base: String) -> String {
 }
 
 /// An absolute path without `.`, `..`, repeated or trailing slashes; symbolic links kept.
+/// Lexical, like `URL.standardizedFileURL`, but without Foundation's URL machinery: every
+/// source read goes through here, so it must be cheap. A relative path is taken from the
+/// current folder.
 public func standardized(_ path: String) -> String {
-    var result = URL(fileURLWithPath: path).standardizedFileURL.path
-    while result.count > 1 && result.hasSuffix("/") { result.removeLast() }
-    return result
+    let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    var segments: [Substring] = []
+    for segment in absolute.split(separator: "/", omittingEmptySubsequences: true) {
+        switch segment {
+        case ".": continue
+        case "..": if !segments.isEmpty { segments.removeLast() }
+        default: segments.append(segment)
+        }
+    }
+    return "/" + segments.joined(separator: "/")
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Diagnostics
+import FileSources
 import Foundation
 import Kustomize
 
@@ -43,7 +44,7 @@ struct BuildCommand: ParsableCommand {
             return
         }
         let results = builder.buildAll(directories)
-        let base = URL(fileURLWithPath: relativeTo ?? FileManager.default.currentDirectoryPath).standardizedFileURL.path
+        let base = standardized(relativeTo ?? FileManager.default.currentDirectoryPath)
         var failures: [Diagnostic] = []
         do {
             try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
@@ -75,7 +76,7 @@ struct BuildCommand: ParsableCommand {
 /// every `/` replaced by `__` (the naming of infra-deployments' rendered outputs).
 public enum OutputNaming {
     public static func fileName(for directory: String, relativeTo base: String) -> String {
-        var path = URL(fileURLWithPath: directory).standardizedFileURL.path
+        var path = standardized(directory)
         if path.hasPrefix(base + "/") {
             path = String(path.dropFirst(base.count + 1))
         }

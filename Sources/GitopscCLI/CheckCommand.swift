@@ -33,7 +33,7 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var diagnostics: DiagnosticOptions
 
     func run() throws {
-        let root = URL(fileURLWithPath: self.root).standardizedFileURL.path
+        let root = standardized(self.root)
         let target = branch.map { "branch '\($0)'" } ?? "'\(outputDirectory ?? "the output folder of gitopsc.yaml")'"
         let (tree, committed, staleness) = try diagnostics.reportingInputErrors { () throws -> (RenderedTree, [String: String], Staleness) in
             let compiler = try Compiler(root: root)
@@ -85,7 +85,7 @@ struct CheckCommand: ParsableCommand {
     /// not exist is an input error, not stale output: most likely a typo.
     private func committedFiles(layout: RenderedLayout, settings: ProjectSettings, root: String) throws -> ([String: String], String) {
         guard let branch else {
-            let output = outputDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? root + "/" + settings.output
+            let output = outputDirectory.map { standardized($0) } ?? root + "/" + settings.output
             return (Staleness.committedFiles(in: output, layout: layout), output + "/" + layout.ownershipManifestPath)
         }
         let repository = try GitRepository(path: self.repository ?? root, searchParents: self.repository == nil)

@@ -33,7 +33,7 @@ struct CompileCommand: ParsableCommand {
     @OptionGroup var diagnostics: DiagnosticOptions
 
     func run() throws {
-        let root = URL(fileURLWithPath: self.root).standardizedFileURL.path
+        let root = standardized(self.root)
         try diagnostics.reportingInputErrors {
             let files: any FileSource = try revision.map { revision throws(Diagnostic) in
                 try Publisher.snapshot(of: revision, in: GitRepository(path: root, searchParents: true), root: root)

@@ -55,7 +55,7 @@ struct DiffCommand: ParsableCommand {
     }
 
     func run() throws {
-        let root = URL(fileURLWithPath: self.root).standardizedFileURL.path
+        let root = standardized(self.root)
         let difference = try diagnostics.reportingInputErrors { () throws -> TreeDiff in
             if let from {
                 let old = try compile(root: root, revision: from, environments: environments)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Diagnostics
 import Environments
+import FileSources
 import Foundation
 
 struct ExplainCommand: ParsableCommand {
@@ -25,7 +26,7 @@ struct ExplainCommand: ParsableCommand {
     @OptionGroup var diagnostics: DiagnosticOptions
 
     func run() throws {
-        let root = URL(fileURLWithPath: self.root).standardizedFileURL.path
+        let root = standardized(self.root)
         try diagnostics.reportingInputErrors {
             let environments = try EnvironmentLoader.load(root: root, displayBase: FileManager.default.currentDirectoryPath)
             print(try Explain.explain(environment, path: path, in: environments))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Compiler
 import Diagnostics
+import FileSources
 import Foundation
 import Publisher
 
@@ -51,8 +52,8 @@ struct PublishCommand: ParsableCommand {
     @OptionGroup var diagnostics: DiagnosticOptions
 
     func run() throws {
-        let root = URL(fileURLWithPath: self.root).standardizedFileURL.path
-        var request = PublishRequest(root: root, repository: repository.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? root)
+        let root = standardized(self.root)
+        var request = PublishRequest(root: root, repository: repository.map { standardized($0) } ?? root)
         request.branch = branch
         request.revision = revision
         request.environments = environments

@@ -12,6 +12,8 @@ public final class SourceStore: @unchecked Sendable {
     private let texts: Memo<String>
     private let documents = Memo<[Node]>()
     private let folders = Memo<Accumulation>()
+    /// A store this one prepares the documents of: files are read and parsed once, there.
+    private let base: SourceStore?
     /// Applied to every parsed document before a build sees it.
     private let prepare: (@Sendable (Node) throws(Diagnostic) -> Node)?
     /// Checks every path before it is read (kustomize's load restrictor, allowed roots).
@@ -26,15 +28,18 @@ public final class SourceStore: @unchecked Sendable {
     public init(paths: PathResolver) {
         self.paths = paths
         texts = Memo()
+        base = nil
         prepare = nil
     }
 
-    /// A store over the same files and file texts whose builds see every document through
+    /// A store over the same files whose builds see every document of `base` through
     /// `prepare` (the compiler resolves an environment's placeholders there, so generators
-    /// hash the resolved data). Parsed documents and built folders are its own.
+    /// hash the resolved data). Texts and parses are `base`'s; prepared documents and built
+    /// folders are its own.
     public init(sharing base: SourceStore, prepare: @escaping @Sendable (Node) throws(Diagnostic) -> Node) {
         paths = base.paths
         texts = base.texts
+        self.base = base
         self.prepare = prepare
     }
 
@@ -58,10 +63,11 @@ public final class SourceStore: @unchecked Sendable {
     /// The YAML documents of a file, parsed once.
     public func documents(at path: String) throws(Diagnostic) -> [Node] {
         try documents.value(for: path) { () throws(Diagnostic) -> [Node] in
-            let parsed = try YAMLParser.parseStream(try text(at: path), file: display(path))
-            guard let prepare else { return parsed }
+            guard let base, let prepare else {
+                return try YAMLParser.parseStream(try text(at: path), file: display(path))
+            }
             var prepared: [Node] = []
-            for document in parsed { prepared.append(try prepare(document)) }
+            for document in try base.documents(at: path) { prepared.append(try prepare(document)) }
             return prepared
         }
     }

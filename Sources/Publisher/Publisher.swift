@@ -144,8 +144,8 @@ public enum Publisher {
     /// from disk.
     public static func snapshot(of revision: String, in repository: GitRepository, root: String) throws(Diagnostic) -> SnapshotFiles {
         let commit = try repository.resolve(revision)
-        let top = URL(fileURLWithPath: repository.workingDirectory ?? root).standardizedFileURL.path
-        let folder = URL(fileURLWithPath: root).standardizedFileURL.path
+        let top = standardized(repository.workingDirectory ?? root)
+        let folder = standardized(root)
         let relative = folder == top ? nil : folder.hasPrefix(top + "/") ? String(folder.dropFirst(top.count + 1)) : nil
         // Paths come back relative to the repository; the snapshot wants them relative to the folder.
         var files = try repository.files(atCommit: commit, under: relative)
