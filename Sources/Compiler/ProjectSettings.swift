@@ -42,7 +42,7 @@ public struct ProjectSettings: Sendable {
         let path = root + "/" + fileName
         guard let data = files.contents(of: path) else { return settings }
         let display = path.hasPrefix(displayBase + "/") ? String(path.dropFirst(displayBase.count + 1)) : path
-        let node = try YAMLParser.parseDocument(String(decoding: data, as: UTF8.self), file: display)
+        let node = try YAMLParser.parseDocument(try YAMLParser.text(utf8: data, file: display), file: display)
         if node.isNull { return settings }
         try check(node, section: "", file: display)
         if let repository = node["repository"] {
