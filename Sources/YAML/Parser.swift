@@ -10,9 +10,11 @@ import Diagnostics
 /// go-yaml v3; merge keys (`<<: *base`) are merged as kustomize v5.5.0 does.
 public enum YAMLParser {
     /// The deepest nesting of collections (mappings and sequences) a document may have, aliases
-    /// expanded. Every later stage (merge, patches, placeholders, emitter, equality) recurses
-    /// once per level; this bound keeps them well inside a 512 KiB thread stack. Kubernetes
-    /// objects rarely nest deeper than 30.
+    /// expanded: checked as the input is read, so that no later stage that recurses once per
+    /// level (merge, patches, placeholders) can be driven past its stack. The deepest real
+    /// objects nest about 35 levels (the ApplicationSet CRD). This module's own walks (emitter,
+    /// equality) use no recursion; parsing, emitting and comparing at this depth is tested on
+    /// a 512 KiB thread.
     public static let maximumNestingDepth = 512
 
     /// Aliases may add at most this many times the input's size to the stream: in bytes of
