@@ -45,7 +45,7 @@ public struct ProjectSettings: Sendable {
         // A gitopsc.yaml that is a link must stay in the source root like any source.
         try PathResolver(files: files, roots: [root], displayBase: displayBase).check(path, at: SourceLocation(file: display, line: 0, column: 0))
         guard let data = files.contents(of: path) else { return settings }
-        let node = try YAMLParser.parseDocument(String(decoding: data, as: UTF8.self), file: display)
+        let node = try YAMLParser.parseDocument(try YAMLParser.text(utf8: data, file: display), file: display)
         if node.isNull { return settings }
         try check(node, section: "", file: display)
         if let repository = node["repository"] {

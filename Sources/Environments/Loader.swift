@@ -91,11 +91,11 @@ private struct Loading {
                                   message: "'\(name)' is not \(EnvironmentSchema.environmentName.expectation)",
                                   location: start))
         }
-        guard let bytes, let text = String(validating: bytes, as: UTF8.self) else {
-            return fail(name, Diagnostic(code: "environment.unreadable", message: "cannot read the file as UTF-8 text", location: start))
+        guard let bytes else {
+            return fail(name, Diagnostic(code: "environment.unreadable", message: "cannot read the file", location: start))
         }
         do {
-            let node = try YAMLParser.parseDocument(text, file: display)
+            let node = try YAMLParser.parseDocument(try YAMLParser.text(utf8: bytes, file: display), file: display)
             // An empty file is an empty spec, not a type error.
             file.node = node.isNull ? Node(.mapping([]), mark: node.mark) : node
         } catch {

@@ -53,10 +53,7 @@ public final class SourceStore: @unchecked Sendable {
             guard let bytes = files.contents(of: path) else {
                 throw Diagnostic.error("kustomize.missing-file", "cannot read file", at: SourceLocation(file: display(path), line: 0, column: 0))
             }
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw Diagnostic.error("kustomize.encoding", "file is not valid UTF-8", at: SourceLocation(file: display(path), line: 0, column: 0))
-            }
-            return text
+            return try YAMLParser.text(utf8: bytes, file: display(path))
         }
     }
 

@@ -79,27 +79,49 @@ private struct EventWriter {
         return String(decoding: buffer.bytes, as: UTF8.self)
     }
 
-    mutating func write(_ node: Node) {
+    /// What is left to write, last first.
+    private enum Step {
+        case node(Node)
+        case key(String)
+        case sequenceEnd
+        case mappingEnd
+    }
+
+    /// Writes a node with a stack of steps instead of recursion, so that the depth of a tree
+    /// never meets the depth of the thread's stack.
+    mutating func write(_ root: Node) {
+        var steps: [Step] = [.node(root)]
         var event = yaml_event_t()
-        switch node.content {
-        case .scalar(let scalar):
-            let (text, style) = OutputScalar.render(scalar)
-            scalarEvent(text, style: style)
-        case .sequence(let items):
-            yaml_sequence_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_SEQUENCE_STYLE)
-            send(&event)
-            for item in items { write(item) }
-            yaml_sequence_end_event_initialize(&event)
-            send(&event)
-        case .mapping(let entries):
-            yaml_mapping_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_MAPPING_STYLE)
-            send(&event)
-            for entry in entries.sorted(by: { KeyOrder.less($0.name, $1.name) }) {
-                scalarEvent(entry.name, style: OutputScalar.stringStyle(entry.name))
-                write(entry.value)
+        while let step = steps.popLast() {
+            switch step {
+            case .node(let node):
+                switch node.content {
+                case .scalar(let scalar):
+                    let (text, style) = OutputScalar.render(scalar)
+                    scalarEvent(text, style: style)
+                case .sequence(let items):
+                    yaml_sequence_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_SEQUENCE_STYLE)
+                    send(&event)
+                    steps.append(.sequenceEnd)
+                    steps.append(contentsOf: items.reversed().lazy.map(Step.node))
+                case .mapping(let entries):
+                    yaml_mapping_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_MAPPING_STYLE)
+                    send(&event)
+                    steps.append(.mappingEnd)
+                    for entry in entries.sorted(by: { KeyOrder.less($0.name, $1.name) }).reversed() {
+                        steps.append(.node(entry.value))
+                        steps.append(.key(entry.name))
+                    }
+                }
+            case .key(let name):
+                scalarEvent(name, style: OutputScalar.stringStyle(name))
+            case .sequenceEnd:
+                yaml_sequence_end_event_initialize(&event)
+                send(&event)
+            case .mappingEnd:
+                yaml_mapping_end_event_initialize(&event)
+                send(&event)
             }
-            yaml_mapping_end_event_initialize(&event)
-            send(&event)
         }
     }
 
@@ -124,10 +146,7 @@ enum OutputScalar {
             return (scalar.value.lowercased() == "true" ? "true" : "false", YAML_PLAIN_SCALAR_STYLE)
         case .int:
             let plain = scalar.value.replacingOccurrences(of: "_", with: "")
-            if let value = ScalarType.parseGoInteger(plain) {
-                return (String(value), YAML_PLAIN_SCALAR_STYLE)
-            }
-            return (plain, YAML_PLAIN_SCALAR_STYLE)
+            return (ScalarType.goIntegerText(plain) ?? plain, YAML_PLAIN_SCALAR_STYLE)
         case .float:
             guard let value = ScalarType.parseFloat(scalar.value) else {
                 return (scalar.value, YAML_PLAIN_SCALAR_STYLE)
@@ -155,7 +174,12 @@ enum GoFloat {
         if value.isNaN { return ".nan" }
         if value.isInfinite { return value < 0 ? "-.inf" : ".inf" }
         if value == value.rounded(), abs(value) < 1e21 {
-            if abs(value) < 9.2e18 { return String(Int64(value)) }
+            // encoding/json writes the shortest digits padded with zeros, and go-yaml reads
+            // that back as an int when it fits int64 or uint64.
+            if value == 0 { return "0" }
+            let (negative, digits, exponent) = decompose(value)
+            let json = (negative ? "-" : "") + digits + String(repeating: "0", count: max(0, exponent + 1 - digits.count))
+            if let integer = ScalarType.goIntegerText(json) { return integer }
         }
         return shortestG(value)
     }

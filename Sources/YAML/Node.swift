@@ -212,30 +212,47 @@ public struct Node: Sendable {
 extension Node: Equatable {
     /// Semantic equality: the same structure and the same typed scalar values; marks and
     /// quoting that does not change a value's type are ignored.
+    ///
+    /// Compares with a list of pairs still to compare instead of recursion, so that deep
+    /// trees compare on small thread stacks.
     public static func == (lhs: Node, rhs: Node) -> Bool {
-        switch (lhs.content, rhs.content) {
-        case (.scalar(let a), .scalar(let b)):
-            let typeA = ScalarType.of(a)
-            let typeB = ScalarType.of(b)
-            guard typeA == typeB else { return false }
-            switch typeA {
-            case .null: return true
-            case .int, .float, .bool:
-                return ScalarType.canonical(a.value, as: typeA) == ScalarType.canonical(b.value, as: typeB)
-            case .string, .binary: return a.value == b.value
-            }
-        case (.mapping(let a), .mapping(let b)):
-            guard a.count == b.count else { return false }
-            for entry in a {
-                guard let other = b.first(where: { $0.name == entry.name }), other.value == entry.value else {
-                    return false
+        var pending = [(lhs, rhs)]
+        while let (left, right) = pending.popLast() {
+            switch (left.content, right.content) {
+            case (.scalar(let a), .scalar(let b)):
+                guard sameValue(a, b) else { return false }
+            case (.mapping(let a), .mapping(let b)):
+                guard a.count == b.count else { return false }
+                // Entries in the same order (the usual case) pair up in one pass; otherwise
+                // an index of names keeps a large mapping linear.
+                if a.indices.allSatisfy({ a[$0].name == b[$0].name }) {
+                    pending.append(contentsOf: zip(a.lazy.map(\.value), b.lazy.map(\.value)))
+                    continue
                 }
+                let index = Dictionary(b.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+                for entry in a {
+                    guard let other = index[entry.name] else { return false }
+                    pending.append((entry.value, b[other].value))
+                }
+            case (.sequence(let a), .sequence(let b)):
+                guard a.count == b.count else { return false }
+                pending.append(contentsOf: zip(a, b))
+            default:
+                return false
             }
-            return true
-        case (.sequence(let a), .sequence(let b)):
-            return a == b
-        default:
-            return false
+        }
+        return true
+    }
+
+    private static func sameValue(_ a: Scalar, _ b: Scalar) -> Bool {
+        let typeA = ScalarType.of(a)
+        let typeB = ScalarType.of(b)
+        guard typeA == typeB else { return false }
+        switch typeA {
+        case .null: return true
+        case .int, .float, .bool:
+            return ScalarType.canonical(a.value, as: typeA) == ScalarType.canonical(b.value, as: typeB)
+        case .string, .binary: return a.value == b.value
         }
     }
 }

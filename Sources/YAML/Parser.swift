@@ -3,17 +3,39 @@ import Diagnostics
 
 /// Parses YAML text into node trees through libyaml's event API.
 ///
-/// Aliases are expanded into copies of their anchored node (value semantics make a copy
-/// cheap); the expanded size of every document is capped so that an alias bomb is an
-/// error instead of an out-of-memory. Duplicate mapping keys are an error, as in go-yaml v3.
+/// Input is untrusted, so every way it could exhaust the stack, memory or time of a later
+/// stage is a named limit with its own error at the position where it is exceeded. Aliases
+/// are expanded into copies of their anchored node (value semantics make a copy cheap, but
+/// every later stage pays for the expanded size). Duplicate mapping keys are an error, as in
+/// go-yaml v3; merge keys (`<<: *base`) are merged as kustomize v5.5.0 does.
 public enum YAMLParser {
-    /// The most nodes one document may expand to through aliases.
-    public static let maximumExpandedNodes = 1_000_000
+    /// The deepest nesting of collections (mappings and sequences) a document may have, aliases
+    /// expanded: checked as the input is read, so that no later stage that recurses once per
+    /// level (merge, patches, placeholders) can be driven past its stack. The deepest real
+    /// objects nest about 35 levels (the ApplicationSet CRD). This module's own walks (emitter,
+    /// equality) use no recursion; parsing, emitting and comparing at this depth is tested on
+    /// a 512 KiB thread.
+    public static let maximumNestingDepth = 512
+
+    /// Aliases may add at most this many times the input's size to the stream: in bytes of
+    /// scalar text, and in nodes (counted against the input's bytes), so that a small file
+    /// cannot expand into gigabytes for later stages.
+    public static let aliasExpansionFactor = 10
+    /// The expansion always allowed in bytes of scalar text, however small the input.
+    public static let minimumAliasExpansionBytes = 1 << 20
+    /// The expansion always allowed in nodes, however small the input.
+    public static let minimumAliasExpansionNodes = 100_000
+
+    /// The most documents one stream may hold.
+    public static let maximumDocuments = 100_000
+
+    /// The largest scalar, in bytes of UTF-8: far above Kubernetes' 1.5 MiB object limit.
+    public static let maximumScalarBytes = 8 << 20
 
     /// Parses every document of a stream. An empty document (only comments, or `---`
     /// alone) is returned as a null scalar.
     public static func parseStream(_ text: String, file: String) throws(Diagnostic) -> [Node] {
-        var reader = EventReader(text: text, file: file)
+        var reader = EventReader(bytes: InputText.withoutByteOrderMarks(Array(text.utf8)), file: file)
         return try reader.readStream()
     }
 
@@ -27,23 +49,67 @@ public enum YAMLParser {
         }
         return documents.first ?? .null
     }
+
+    /// The bytes of a file as text; invalid UTF-8 is an error at its line and column (never
+    /// replaced with U+FFFD).
+    public static func text(utf8 bytes: [UInt8], file: String) throws(Diagnostic) -> String {
+        try InputText.decode(bytes, file: file)
+    }
+}
+
+/// How much of the stream aliases have added: nodes, and bytes of scalar text.
+private struct Expansion {
+    var nodes = 0
+    var bytes = 0
+
+    static func += (lhs: inout Expansion, rhs: Expansion) {
+        lhs.nodes += rhs.nodes
+        lhs.bytes += rhs.bytes
+    }
+}
+
+/// A parsed node with what the limits need to know about it.
+private struct Built {
+    var node: Node
+    /// Nodes and scalar bytes in the node, aliases expanded.
+    var size: Expansion
+    /// Levels of collections in the node: 0 for a scalar.
+    var height: Int
+}
+
+/// One open collection while its children are read. It is mutated in place at the top of
+/// the stack, so that appending a child does not copy the children before it.
+private struct Frame {
+    let isMapping: Bool
+    let anchor: String?
+    let mark: Mark
+    var items: [Node] = []
+    var entries: [MappingEntry] = []
+    var pendingKey: Node?
+    /// Keys of the mapping so far, for duplicate detection in constant time per key.
+    var seen: Set<String> = []
+    /// The mapping's `<<` key and its value, merged when the mapping ends.
+    var merge: (key: Node, value: Node)?
+    var size = Expansion(nodes: 1, bytes: 0)
+    var height = 1
 }
 
 private struct EventReader {
-    let text: String
+    let bytes: [UInt8]
     let file: String
-    var anchors: [String: (node: Node, size: Int)] = [:]
-    var expandedSize = 0
+    var anchors: [String: Built] = [:]
+    /// What aliases have added to the whole stream so far, and what they may add.
+    var expanded = Expansion()
+    let allowed: Expansion
 
-    init(text: String, file: String) {
-        self.text = text
+    init(bytes: [UInt8], file: String) {
+        self.bytes = bytes
         self.file = file
-    }
-
-    /// One open collection while its children are read.
-    private enum Frame {
-        case mapping(entries: [MappingEntry], pendingKey: Node?, seen: Set<String>, anchor: String?, mark: Mark, size: Int)
-        case sequence(items: [Node], anchor: String?, mark: Mark, size: Int)
+        let relative = bytes.count.multipliedReportingOverflow(by: YAMLParser.aliasExpansionFactor)
+        let scaled = relative.overflow ? Int.max : relative.partialValue
+        allowed = Expansion(
+            nodes: max(YAMLParser.minimumAliasExpansionNodes, scaled),
+            bytes: max(YAMLParser.minimumAliasExpansionBytes, scaled))
     }
 
     func mark(_ m: yaml_mark_t) -> Mark {
@@ -56,8 +122,7 @@ private struct EventReader {
             throw Diagnostic.error("yaml.internal", "cannot initialize the YAML parser", at: SourceLocation(file: file, line: 0, column: 0))
         }
         defer { yaml_parser_delete(&parser) }
-        var bytes = Array(text.utf8)
-        return try bytes.withUnsafeMutableBufferPointer { buffer throws(Diagnostic) -> [Node] in
+        return try bytes.withUnsafeBufferPointer { buffer throws(Diagnostic) -> [Node] in
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
             yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
             return try readEvents(&parser)
@@ -75,18 +140,29 @@ private struct EventReader {
             }
             defer { yaml_event_delete(&event) }
             let start = mark(event.start_mark)
-            var completed: (node: Node, size: Int)?
+            var completed: Built?
             switch event.type {
             case YAML_STREAM_END_EVENT:
                 return documents
             case YAML_DOCUMENT_START_EVENT:
+                guard documents.count < YAMLParser.maximumDocuments else {
+                    throw Diagnostic.error(
+                        "yaml.too-many-documents",
+                        "more than \(YAMLParser.maximumDocuments) documents in one stream, the limit of YAMLParser.maximumDocuments",
+                        at: start.location)
+                }
                 anchors = [:]
-                expandedSize = 0
                 root = nil
             case YAML_DOCUMENT_END_EVENT:
                 documents.append(root ?? Node(.scalar(Scalar("")), mark: start))
             case YAML_SCALAR_EVENT:
                 let data = event.data.scalar
+                guard data.length <= YAMLParser.maximumScalarBytes else {
+                    throw Diagnostic.error(
+                        "yaml.scalar-too-large",
+                        "a scalar of \(data.length) bytes, more than the limit of \(YAMLParser.maximumScalarBytes) (YAMLParser.maximumScalarBytes)",
+                        at: start.location)
+                }
                 let value = String(decoding: UnsafeBufferPointer(start: data.value, count: data.length), as: UTF8.self)
                 let style: ScalarStyle
                 switch data.style {
@@ -97,88 +173,117 @@ private struct EventReader {
                 default: style = .plain
                 }
                 let tag = data.tag.map { String(cString: $0) }
-                let node = Node(.scalar(Scalar(value, style: style, tag: tag)), mark: start)
-                try register(anchor: data.anchor, node: node, size: 1)
-                completed = (node, 1)
+                let built = Built(node: Node(.scalar(Scalar(value, style: style, tag: tag)), mark: start),
+                                  size: Expansion(nodes: 1, bytes: data.length), height: 0)
+                register(data.anchor.map { String(cString: $0) }, built)
+                completed = built
             case YAML_ALIAS_EVENT:
                 let name = String(cString: event.data.alias.anchor)
                 guard let target = anchors[name] else {
                     throw Diagnostic.error("yaml.syntax", "unknown anchor '\(name)' referenced", at: start.location)
                 }
+                try checkDepth(stack.count + target.height, at: start)
+                try expand(by: target.size, at: start)
                 completed = target
-            case YAML_MAPPING_START_EVENT:
-                stack.append(.mapping(entries: [], pendingKey: nil, seen: [], anchor: event.data.mapping_start.anchor.map { String(cString: $0) }, mark: start, size: 1))
-            case YAML_SEQUENCE_START_EVENT:
-                stack.append(.sequence(items: [], anchor: event.data.sequence_start.anchor.map { String(cString: $0) }, mark: start, size: 1))
-            case YAML_MAPPING_END_EVENT:
-                guard case .mapping(let entries, _, _, let anchor, let m, let size) = stack.removeLast() else { break }
-                let node = Node(.mapping(entries), mark: m)
-                try register(anchor: anchor, node: node, size: size)
-                completed = (node, size)
-            case YAML_SEQUENCE_END_EVENT:
-                guard case .sequence(let items, let anchor, let m, let size) = stack.removeLast() else { break }
-                let node = Node(.sequence(items), mark: m)
-                try register(anchor: anchor, node: node, size: size)
-                completed = (node, size)
+            case YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
+                try checkDepth(stack.count + 1, at: start)
+                let isMapping = event.type == YAML_MAPPING_START_EVENT
+                let anchor = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+                stack.append(Frame(isMapping: isMapping, anchor: anchor.map { String(cString: $0) }, mark: start))
+            case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
+                let frame = stack.removeLast()
+                var content = Node.Content.sequence(frame.items)
+                if frame.isMapping {
+                    content = .mapping(try MergeKey.merged(frame.entries, explicit: frame.seen, with: frame.merge))
+                }
+                let built = Built(node: Node(content, mark: frame.mark), size: frame.size, height: frame.height)
+                register(frame.anchor, built)
+                completed = built
             default:
                 break
             }
-            guard let (node, size) = completed else { continue }
-            if event.type == YAML_ALIAS_EVENT {
-                expandedSize += size
-                if expandedSize > YAMLParser.maximumExpandedNodes {
-                    throw Diagnostic.error(
-                        "yaml.alias-bomb",
-                        "aliases expand this document beyond \(YAMLParser.maximumExpandedNodes) nodes; refusing to expand it",
-                        at: start.location)
-                }
+            guard let completed else { continue }
+            if stack.isEmpty {
+                root = completed.node
+            } else {
+                try attach(completed, to: &stack[stack.count - 1])
             }
-            try attach(node, size: size, to: &stack, root: &root)
         }
     }
 
-    private mutating func register(anchor: UnsafeMutablePointer<yaml_char_t>?, node: Node, size: Int) throws(Diagnostic) {
+    private mutating func register(_ anchor: String?, _ built: Built) {
         guard let anchor else { return }
-        anchors[String(cString: anchor)] = (node, size)
+        anchors[anchor] = built
     }
 
-    private mutating func register(anchor: String?, node: Node, size: Int) throws(Diagnostic) {
-        guard let anchor else { return }
-        anchors[anchor] = (node, size)
+    private func checkDepth(_ depth: Int, at start: Mark) throws(Diagnostic) {
+        guard depth <= YAMLParser.maximumNestingDepth else {
+            throw Diagnostic.error(
+                "yaml.nesting-depth",
+                "collections nest deeper than \(YAMLParser.maximumNestingDepth) levels, the limit of YAMLParser.maximumNestingDepth",
+                at: start.location)
+        }
     }
 
-    private func attach(_ node: Node, size: Int, to stack: inout [Frame], root: inout Node?) throws(Diagnostic) {
-        guard let top = stack.popLast() else {
-            root = node
+    private mutating func expand(by size: Expansion, at start: Mark) throws(Diagnostic) {
+        expanded += size
+        let factor = YAMLParser.aliasExpansionFactor
+        if expanded.bytes > allowed.bytes {
+            throw Diagnostic.error(
+                "yaml.alias-bomb",
+                "aliases expand this input beyond \(allowed.bytes) bytes of scalars (\(factor) times its size, at least \(YAMLParser.minimumAliasExpansionBytes): YAMLParser.aliasExpansionFactor)",
+                at: start.location)
+        }
+        if expanded.nodes > allowed.nodes {
+            throw Diagnostic.error(
+                "yaml.alias-bomb",
+                "aliases expand this input beyond \(allowed.nodes) nodes (\(factor) times its size in bytes, at least \(YAMLParser.minimumAliasExpansionNodes): YAMLParser.aliasExpansionFactor)",
+                at: start.location)
+        }
+    }
+
+    private func attach(_ child: Built, to frame: inout Frame) throws(Diagnostic) {
+        frame.size += child.size
+        frame.height = max(frame.height, child.height + 1)
+        guard frame.isMapping else {
+            frame.items.append(child.node)
             return
         }
-        switch top {
-        case .mapping(var entries, let pendingKey, var seen, let anchor, let m, let total):
-            if let key = pendingKey {
-                entries.append(MappingEntry(key: key, value: node))
-                stack.append(.mapping(entries: entries, pendingKey: nil, seen: seen, anchor: anchor, mark: m, size: total + size))
-            } else {
-                let name = node.scalar?.value ?? ""
-                if node.isScalar, !seen.insert(name).inserted {
-                    throw Diagnostic.error("yaml.duplicate-key", "mapping key \"\(name)\" already defined", at: node.mark.location)
-                }
-                stack.append(.mapping(entries: entries, pendingKey: node, seen: seen, anchor: anchor, mark: m, size: total + size))
+        guard let key = frame.pendingKey else {
+            let node = child.node
+            if let name = node.scalar?.value, !frame.seen.insert(name).inserted {
+                throw Diagnostic.error("yaml.duplicate-key", "mapping key \"\(name)\" already defined", at: node.mark.location)
             }
-        case .sequence(var items, let anchor, let m, let total):
-            items.append(node)
-            stack.append(.sequence(items: items, anchor: anchor, mark: m, size: total + size))
+            frame.pendingKey = node
+            return
+        }
+        frame.pendingKey = nil
+        if MergeKey.isMergeKey(key) {
+            frame.merge = (key, child.node)
+        } else {
+            frame.entries.append(MappingEntry(key: key, value: child.node))
         }
     }
 
     private func syntaxError(_ parser: yaml_parser_t) -> Diagnostic {
         let problem = parser.problem.map { String(cString: $0) } ?? "invalid YAML"
+        if parser.error == YAML_READER_ERROR {
+            // The reader reports a byte offset, not a mark; invalid UTF-8 never gets here
+            // (`InputText.decode` refuses it first), so this is a character YAML forbids.
+            let location = InputText.location(ofByte: parser.problem_offset, in: bytes, file: file)
+            let value = UInt32(truncatingIfNeeded: parser.problem_value)
+            if problem.hasPrefix("control characters") {
+                let hex = String(value, radix: 16, uppercase: true)
+                return Diagnostic.error("yaml.encoding", "control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex) is not allowed in YAML", at: location)
+            }
+            return Diagnostic.error("yaml.encoding", problem, at: location)
+        }
         let problemMark = parser.problem_mark
         var message = problem
         if let context = parser.context.map({ String(cString: $0) }) {
             message = "\(context): \(problem)"
         }
-        if problem.contains("cannot start any token"), problemMark.index < text.utf8.count,
-           Array(text.utf8)[Int(problemMark.index)] == UInt8(ascii: "\t") {
+        if problem.contains("cannot start any token"), InputText.byte(atLine: Int(problemMark.line), column: Int(problemMark.column), in: bytes) == UInt8(ascii: "\t") {
             message = "tab character where indentation is expected (YAML indents with spaces only)"
         }
         return Diagnostic.error("yaml.syntax", message, at: mark(problemMark).location)

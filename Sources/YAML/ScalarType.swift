@@ -42,15 +42,15 @@ public enum ScalarType: Sendable, Hashable {
         }
         guard let first = text.utf8.first else { return .null }
         if first == UInt8(ascii: ".") {
-            return Double(text) != nil && isDecimalFloat(text) ? .float : .string
+            return isFiniteDecimalFloat(text) ? .float : .string
         }
         guard isDigit(first) || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") else {
             return .string
         }
         if isTimestamp(text) { return .string }
         let plain = withoutUnderscores(text)
-        if parseGoInteger(plain) != nil { return .int }
-        if isDecimalFloat(plain) { return .float }
+        if isGoInteger(plain) { return .int }
+        if isFiniteDecimalFloat(plain) { return .float }
         return .string
     }
 
@@ -74,14 +74,14 @@ public enum ScalarType: Sendable, Hashable {
         }
         let first = text.utf8.first!
         if first == UInt8(ascii: ".") {
-            return Double(text) != nil && isDecimalFloat(text)
+            return isFiniteDecimalFloat(text)
         }
         guard isDigit(first) || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") else {
             return false
         }
         if isTimestamp(text) { return true }
         let plain = withoutUnderscores(text)
-        if parseGoInteger(plain) != nil || isDecimalFloat(plain) { return true }
+        if isGoInteger(plain) || isFiniteDecimalFloat(plain) { return true }
         if plain.hasPrefix("0b") || plain.hasPrefix("-0b") { return true }
         return isBase60Float(text)
     }
@@ -91,7 +91,7 @@ public enum ScalarType: Sendable, Hashable {
         switch type {
         case .int:
             let plain = text.replacingOccurrences(of: "_", with: "")
-            return parseGoInteger(plain).map(String.init) ?? plain
+            return goIntegerText(plain) ?? plain
         case .float:
             return parseFloat(text).map { "\($0)" } ?? text
         case .bool:
@@ -137,11 +137,47 @@ public enum ScalarType: Sendable, Hashable {
             default: radix = 8; bytes = bytes.dropFirst()
             }
         }
-        guard !bytes.isEmpty, let magnitude = UInt64(bytes, radix: radix) else { return nil }
+        guard let digit = bytes.first, digit != "+", digit != "-", let magnitude = UInt64(bytes, radix: radix) else { return nil }
         if negative {
             return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil
         }
         return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
+    }
+
+    /// Whether go-yaml reads the text as an int: `strconv.ParseInt`, or else `ParseUint`, so
+    /// that values up to 2^64 - 1 are ints too.
+    static func isGoInteger(_ text: String) -> Bool {
+        parseGoInteger(text) != nil || parseGoUnsigned(text) != nil
+    }
+
+    /// The decimal text of an int scalar's value, as kustomize writes it.
+    static func goIntegerText(_ text: String) -> String? {
+        parseGoInteger(text).map(String.init) ?? parseGoUnsigned(text).map(String.init)
+    }
+
+    /// `strconv.ParseUint(s, 0, 64)`, which takes no sign: the values above `Int64.max`
+    /// that `parseGoInteger` refuses.
+    static func parseGoUnsigned(_ text: String) -> UInt64? {
+        guard let first = text.first, first != "+", first != "-" else { return nil }
+        var bytes = Substring(text)
+        var radix = 10
+        if bytes.count > 1, bytes.first == "0" {
+            switch bytes.dropFirst().first! {
+            case "x", "X": radix = 16; bytes = bytes.dropFirst(2)
+            case "o", "O": radix = 8; bytes = bytes.dropFirst(2)
+            case "b", "B": radix = 2; bytes = bytes.dropFirst(2)
+            default: radix = 8; bytes = bytes.dropFirst()
+            }
+        }
+        // Swift would take a sign here too; Go takes none after the prefix.
+        guard let digit = bytes.first, digit != "+", digit != "-" else { return nil }
+        return UInt64(bytes, radix: radix)
+    }
+
+    /// A decimal float that `strconv.ParseFloat` accepts: out-of-range values such as
+    /// `1e400` are an error to Go, so go-yaml reads them as strings.
+    static func isFiniteDecimalFloat(_ text: String) -> Bool {
+        isDecimalFloat(text) && (Double(text)?.isFinite ?? false)
     }
 
     /// go-yaml's `yamlStyleFloat`: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
