@@ -239,22 +239,28 @@ public final class Compiler: Sendable {
     /// A template or resource path built as written, once per run.
     struct SharedBuild: Sendable {
         var objects: [Resource]
-        /// Whether any object still holds a placeholder.
-        var holdsPlaceholders: Bool
+        /// Whether the path is a kustomization whose objects still hold placeholders.
+        var needsResolvedBuild: Bool
     }
 
     /// The objects of a template or resource path for one environment, placeholders
-    /// resolved. Most paths are built once and resolved afterwards, object by object. A path
-    /// whose objects hold placeholders is built again with the environment's values resolved
-    /// in every document it reads, so that generators hash, and transformers see, the
-    /// resolved data: the output is what `gitopsc build` gives on the resolved folder.
+    /// resolved. Most paths are built once and resolved afterwards, object by object. A
+    /// kustomization whose objects hold placeholders is built again with the environment's
+    /// values resolved in every document it reads, so that generators hash, and transformers
+    /// see, the resolved data: the output is what `gitopsc build` gives on the resolved folder.
     private func resolvedObjects(at location: SpecPaths.Location, for environment: Environment) throws(DiagnosticList) -> [Resource] {
         do {
             let shared = try templates.value(for: location.path) { () throws(Diagnostic) in
                 let objects = try builder.objects(at: location.path, referencedAt: location.reference)
-                return SharedBuild(objects: objects, holdsPlaceholders: objects.contains { holdsPlaceholder($0.node, inSecretData: false) })
+                // Plain manifests go through no kustomize computation: resolving after reading
+                // is exact. Only a kustomization's build can depend on the resolved data.
+                guard builder.store.files.kind(of: location.path) == .folder, builder.isKustomization(location.path) else {
+                    return SharedBuild(objects: objects, needsResolvedBuild: false)
+                }
+                let images = transformsImages(location.path)
+                return SharedBuild(objects: objects, needsResolvedBuild: objects.contains { buildDependsOnPlaceholders($0, imagesTransformed: images) })
             }
-            if !shared.holdsPlaceholders { return shared.objects }
+            if !shared.needsResolvedBuild { return try substituted(shared.objects, for: environment) }
         } catch {
             // A build that fails as written may be one that needs its placeholders resolved
             // (a placeholder in a patch target); the build below reports its own failure.
@@ -275,22 +281,72 @@ public final class Compiler: Sendable {
         }
     }
 
-    /// Whether a built object still has a `${` anywhere, the base64 values of a Secret's
-    /// `data` included (a secret generator encodes what it reads).
-    private func holdsPlaceholder(_ node: Node, inSecretData: Bool) -> Bool {
-        switch node.content {
-        case .scalar(let scalar):
-            if scalar.value.contains("${") { return true }
-            guard inSecretData, let data = Data(base64Encoded: scalar.value) else { return false }
-            return String(decoding: data, as: UTF8.self).contains("${")
-        case .sequence(let items):
-            return items.contains { holdsPlaceholder($0, inSecretData: inSecretData) }
-        case .mapping(let entries):
-            let isSecret = node["kind"]?.text == "Secret"
-            return entries.contains { entry in
-                holdsPlaceholder(entry.key, inSecretData: false)
-                    || holdsPlaceholder(entry.value, inSecretData: inSecretData || (isSecret && entry.name == "data"))
+    /// Objects with every placeholder resolved; every unresolved one reported.
+    private func substituted(_ objects: [Resource], for environment: Environment) throws(DiagnosticList) -> [Resource] {
+        var result = objects
+        var problems: [Diagnostic] = []
+        for index in result.indices {
+            do throws(DiagnosticList) {
+                result[index].node = try Placeholders.substitute(in: result[index].node, for: environment)
+            } catch {
+                problems += error.diagnostics
             }
+        }
+        if !problems.isEmpty { throw DiagnosticList(problems) }
+        return result
+    }
+
+    /// Whether kustomize's computation on this object could come out differently once its
+    /// placeholders are resolved: a generated object hashes its data; names, namespaces,
+    /// labels and annotations identify and select objects (name references, selectors,
+    /// output order); a list item's `name` is a merge key; an image is what an `images:`
+    /// entry matches. A placeholder anywhere else is copied as it is, so resolving it after
+    /// the build gives what a build of the resolved folder gives.
+    private func buildDependsOnPlaceholders(_ object: Resource, imagesTransformed: Bool) -> Bool {
+        if object.needsHashSuffix, generatedDataHoldsPlaceholder(object) { return true }
+        let identity = ["apiVersion", "kind"].compactMap { object.node[$0] }
+            + ["name", "namespace", "labels", "annotations"].compactMap { object.node[path: ["metadata", $0]] }
+        return identity.contains(where: holdsPlaceholder) || holdsMatchedPlaceholder(object.node, images: imagesTransformed)
+    }
+
+    /// A `name` of a list item, or (with `images`) an `image`, holding a placeholder.
+    private func holdsMatchedPlaceholder(_ node: Node, images: Bool) -> Bool {
+        switch node.content {
+        case .scalar: return false
+        case .sequence(let items):
+            return items.contains { item in
+                (item["name"]?.text?.contains("${") ?? false) || holdsMatchedPlaceholder(item, images: images)
+            }
+        case .mapping(let entries):
+            return entries.contains { entry in
+                (images && entry.name == "image" && entry.value.text?.contains("${") == true) || holdsMatchedPlaceholder(entry.value, images: images)
+            }
+        }
+    }
+
+    /// A generator's output: its data, base64-decoded for a Secret (a secret generator
+    /// encodes what it reads).
+    private func generatedDataHoldsPlaceholder(_ object: Resource) -> Bool {
+        if holdsPlaceholder(object.node) { return true }
+        guard object.gvk.kind == "Secret", let entries = object.node["data"]?.entries else { return false }
+        return entries.contains { entry in
+            entry.value.text.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self).contains("${") } ?? false
+        }
+    }
+
+    private func holdsPlaceholder(_ node: Node) -> Bool {
+        switch node.content {
+        case .scalar(let scalar): return scalar.value.contains("${")
+        case .sequence(let items): return items.contains(where: holdsPlaceholder)
+        case .mapping(let entries): return entries.contains { holdsPlaceholder($0.key) || holdsPlaceholder($0.value) }
+        }
+    }
+
+    /// Whether a kustomization folder's own file has an `images:` field (the transformer
+    /// that matches image names).
+    private func transformsImages(_ folder: String) -> Bool {
+        Kustomization.fileNames.contains { name in
+            (try? builder.store.documents(at: folder + "/" + name))?.contains { $0["images"] != nil } ?? false
         }
     }
 

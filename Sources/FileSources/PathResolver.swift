@@ -19,6 +19,9 @@ public final class PathResolver: Sendable {
     /// Said after a refusal by the roots: how to allow a folder.
     private let hint: String?
     private let resolved = Memo<String?>()
+    /// Checks that passed, by path and folder as given: a build asks the same ones for
+    /// every environment. Refusals are not kept: their message names the reference.
+    private let passed = PassedChecks()
 
     public init(files: any FileSource, roots: [String]? = nil, displayBase: String, hint: String? = nil) {
         self.files = files
@@ -44,6 +47,8 @@ public final class PathResolver: Sendable {
     /// refusal by `folder` (one by the roots says the resolver's own).
     @discardableResult
     public func check(_ path: String, in folder: String? = nil, at location: SourceLocation?, hint folderHint: String? = nil) throws(Diagnostic) -> String {
+        let key = folder.map { path + "\u{0}" + $0 } ?? path
+        if let known = passed[key] { return known }
         let path = standardized(path)
         let real = try resolve(path, at: location)
         if let folder, !Self.isWithin(real, try resolve(folder, at: location)) {
@@ -52,6 +57,7 @@ public final class PathResolver: Sendable {
         if let roots, !roots.contains(where: { Self.isWithin(real, $0.resolved) }) {
             throw refusal(path, real: real, folders: roots.map(\.given), hint: hint, at: location)
         }
+        passed[key] = path
         return path
     }
 
@@ -98,4 +104,23 @@ public func standardized(_ path: String) -> String {
         }
     }
     return "/" + segments.joined(separator: "/")
+}
+
+/// A locked dictionary of passed checks.
+private final class PassedChecks: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [String: String] = [:]
+
+    subscript(key: String) -> String? {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return values[key]
+        }
+        set {
+            lock.lock()
+            values[key] = newValue
+            lock.unlock()
+        }
+    }
 }

@@ -185,4 +185,23 @@ import Testing
         #expect(failures.map { $0.location?.line } == [4, 5])
         #expect(failures.allSatisfy { $0.location?.file.hasSuffix("templates/web/kustomization.yaml") == true })
     }
+
+    /// A placeholder in an object's name changes what kustomize computes from names (here
+    /// the name reference from a Deployment that names the ConfigMap as resolved): the build
+    /// sees the resolved name, as `kubectl kustomize` of the resolved folder does.
+    @Test(.enabled(if: Oracles.executable("kubectl") != nil, "kubectl is not on PATH: skipping the comparison"))
+    func placeholdersInNamesAreResolvedBeforeTheBuild() throws {
+        let objects = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: FIRST\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: b}\nspec:\n  template:\n    spec:\n      volumes:\n      - name: v\n        configMap: {name: z}\n"
+        let kustomization = "resources: [cms.yaml]\nnamePrefix: p-\n"
+        let tree = try sources([
+            "templates/web/cms.yaml": objects.replacingOccurrences(of: "FIRST", with: "${values.first}"),
+            "templates/web/kustomization.yaml": kustomization,
+            "environments/base.yaml": "abstract: true\ncomponents:\n  web: {namespace: web}\nvalues: {first: z}\n",
+        ]).compile()
+        let resolved = try SourceTree(["cms.yaml": objects.replacingOccurrences(of: "FIRST", with: "z"), "kustomization.yaml": kustomization])
+        let oracle = try runProcess(Oracles.executable("kubectl")!, ["kustomize", resolved.root.path])
+        #expect(oracle.status == 0, "\(oracle.stderr)")
+        #expect(tree.files["clusters/prod/east/web/manifest.yaml"] == oracle.stdout)
+        #expect(oracle.stdout.contains("configMap:\n          name: p-z"))
+    }
 }
