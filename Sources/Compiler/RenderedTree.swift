@@ -31,6 +31,12 @@ public struct RenderedEnvironment: Sendable {
     /// The environment's own file, for messages about the environment as a whole.
     public var file: String
 
+    /// Every object the environment's folder holds: the components' objects, their
+    /// Applications and the root Application.
+    public var allObjects: [Node] {
+        components.flatMap { $0.objects + [$0.application] } + [root]
+    }
+
     public init(name: String, chain: [String], components: [RenderedComponent], root: Node, file: String) {
         self.name = name
         self.chain = chain
@@ -55,5 +61,10 @@ public struct RenderedTree: Sendable {
     }
 
     public var folder: String { layout.folder }
+
+    /// Every environment's objects, by name: what an in-memory diff compares.
+    public var objectsByEnvironment: [String: [Node]] {
+        Dictionary(uniqueKeysWithValues: environments.map { ($0.name, $0.allObjects) })
+    }
     public var environmentNames: [String] { environments.map(\.name) }
 }

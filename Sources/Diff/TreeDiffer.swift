@@ -1,48 +1,41 @@
 import Diagnostics
 import YAML
 
-/// Resource-level semantic diff of rendered trees (`<folder>/<environment>/...` paths to
-/// file text, as `gitopsc compile` writes them).
+/// Resource-level semantic diff of rendered environments. The caller says which objects
+/// belong to which environment (from the compiler's rendered model, or from committed files
+/// grouped by the rendered layout): nothing here guesses an environment from a path.
 public enum TreeDiffer {
-    /// Compares two rendered trees, environment by environment. An environment is a folder
-    /// holding `root.yaml` (possibly nested, `production/east-1`); objects are matched by
-    /// group, kind, namespace and name within it. Files identical in both trees are not parsed.
-    public static func diff(
-        old: [String: String], new: [String: String], folder: String, ignore: [String] = []
-    ) throws(Diagnostic) -> TreeDiff {
+    /// Compares two sets of environments, environment by environment; objects are matched by
+    /// group, kind, namespace and name within an environment.
+    public static func diff(old: [String: [Node]], new: [String: [Node]], ignore: [String] = []) throws(Diagnostic) -> TreeDiff {
         let patterns = try parse(ignore)
-        let oldFiles = renderedFiles(old, folder: folder)
-        let newFiles = renderedFiles(new, folder: folder)
-        let roots = environmentRoots(oldFiles.keys).union(environmentRoots(newFiles.keys))
-        let oldByEnvironment = group(oldFiles, roots: roots)
-        let newByEnvironment = group(newFiles, roots: roots)
         var environments: [EnvironmentDiff] = []
-        for name in Set(oldByEnvironment.keys).union(newByEnvironment.keys).sorted() {
-            let oldSide = oldByEnvironment[name] ?? []
-            let newSide = newByEnvironment[name] ?? []
-            let unchanged = Set(oldSide.filter { new[$0.path] == $0.text }.map(\.path))
-            let oldObjects = try objects(in: oldSide.filter { !unchanged.contains($0.path) })
-            let newObjects = try objects(in: newSide.filter { !unchanged.contains($0.path) })
+        for name in Set(old.keys).union(new.keys).sorted() {
+            let oldObjects = try keyed(old[name] ?? [])
+            let newObjects = try keyed(new[name] ?? [])
             environments.append(compare(oldObjects, newObjects, name: name, ignore: patterns))
         }
         return TreeDiff(environments: environments)
     }
 
-    /// Compares one environment with another, of the same tree or of two trees
-    /// (`gitopsc diff staging production/east-1`): objects are matched by the same key.
+    /// Compares one environment with another (`gitopsc diff staging production/east-1`):
+    /// objects are matched by the same key.
     public static func diffEnvironments(
-        _ a: (tree: [String: String], environment: String),
-        _ b: (tree: [String: String], environment: String),
-        folder: String, ignore: [String] = []
+        _ a: (name: String, objects: [Node]), _ b: (name: String, objects: [Node]), ignore: [String] = []
     ) throws(Diagnostic) -> TreeDiff {
         let patterns = try parse(ignore)
-        let oldObjects = try objects(in: try files(of: a.environment, in: a.tree, folder: folder))
-        let newObjects = try objects(in: try files(of: b.environment, in: b.tree, folder: folder))
-        let name = "\(a.environment) -> \(b.environment)"
-        return TreeDiff(environments: [compare(oldObjects, newObjects, name: name, ignore: patterns)])
+        let name = "\(a.name) -> \(b.name)"
+        return TreeDiff(environments: [compare(try keyed(a.objects), try keyed(b.objects), name: name, ignore: patterns)])
     }
 
-    // MARK: Environments
+    /// The objects of committed rendered files (path -> text), in path order.
+    public static func objects(parsing files: [String: String]) throws(Diagnostic) -> [Node] {
+        var objects: [Node] = []
+        for (path, text) in files.sorted(by: { $0.key < $1.key }) where path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
+            objects += try YAMLParser.parseStream(text, file: path).filter { !$0.isNull }
+        }
+        return objects
+    }
 
     private static func parse(_ ignore: [String]) throws(Diagnostic) -> [IgnorePattern] {
         var patterns: [IgnorePattern] = []
@@ -52,95 +45,30 @@ public enum TreeDiffer {
         return patterns
     }
 
-    /// The YAML files below the output folder, by path relative to it; the bookkeeping
-    /// under `.gitopsc/` is not part of any environment.
-    private static func renderedFiles(_ tree: [String: String], folder: String) -> [String: (path: String, text: String)] {
-        var prefix = folder
-        while prefix.hasSuffix("/") { prefix.removeLast() }
-        if prefix == "." { prefix = "" }
-        if !prefix.isEmpty { prefix += "/" }
-        var files: [String: (path: String, text: String)] = [:]
-        for (path, text) in tree where path.hasPrefix(prefix) && (path.hasSuffix(".yaml") || path.hasSuffix(".yml")) {
-            let relative = String(path.dropFirst(prefix.count))
-            if relative.hasPrefix(".gitopsc/") { continue }
-            files[relative] = (path, text)
-        }
-        return files
-    }
-
-    private static func environmentRoots(_ relativePaths: some Sequence<String>) -> Set<String> {
-        var roots = Set<String>()
-        for path in relativePaths where path.hasSuffix("/root.yaml") {
-            roots.insert(String(path.dropLast("/root.yaml".count)))
-        }
-        return roots
-    }
-
-    /// The innermost environment folder holding the file; without one (a tree lacking its
-    /// root.yaml), the folder above `apps/` or the component folder.
-    private static func environment(of relative: String, roots: Set<String>) -> String? {
-        var folder = Substring(relative)
-        while let slash = folder.lastIndex(of: "/") {
-            folder = folder[..<slash]
-            if roots.contains(String(folder)) { return String(folder) }
-        }
-        let components = relative.split(separator: "/")
-        guard components.count >= 3 else { return nil }
-        return components.dropLast(2).joined(separator: "/")
-    }
-
-    private static func group(
-        _ files: [String: (path: String, text: String)], roots: Set<String>
-    ) -> [String: [(path: String, text: String)]] {
-        var groups: [String: [(path: String, text: String)]] = [:]
-        for (relative, file) in files {
-            guard let environment = environment(of: relative, roots: roots) else { continue }
-            groups[environment, default: []].append(file)
-        }
-        return groups
-    }
-
-    private static func files(of environment: String, in tree: [String: String], folder: String) throws(Diagnostic) -> [(path: String, text: String)] {
-        let files = renderedFiles(tree, folder: folder)
-        let roots = environmentRoots(files.keys)
-        let selected = files.filter { self.environment(of: $0.key, roots: roots) == environment }.values
-        guard !selected.isEmpty else {
-            let known = Set(files.keys.compactMap { self.environment(of: $0, roots: roots) }).sorted()
-            throw .error(
-                "diff.unknown-environment",
-                "no rendered environment '\(environment)' under '\(folder)'"
-                    + (known.isEmpty ? "" : "; environments: \(known.joined(separator: ", "))"))
-        }
-        return Array(selected)
-    }
-
     // MARK: Objects
 
-    private static func objects(in files: [(path: String, text: String)]) throws(Diagnostic) -> [ObjectKey: Node] {
+    private static func keyed(_ nodes: [Node]) throws(Diagnostic) -> [ObjectKey: Node] {
         var objects: [ObjectKey: Node] = [:]
-        var origins: [ObjectKey: String] = [:]
-        for file in files.sorted(by: { $0.path < $1.path }) {
-            for document in try YAMLParser.parseStream(file.text, file: file.path) where !document.isNull {
-                let key = try key(of: document, file: file.path)
-                if let first = origins[key] {
-                    throw .error(
-                        "diff.duplicate-object", "\(key) is rendered twice in one environment (also in \(first))",
-                        at: document.mark.location ?? SourceLocation(file: file.path, line: 0, column: 0))
-                }
-                origins[key] = file.path
-                objects[key] = document
+        for document in nodes {
+            let key = try key(of: document)
+            if let first = objects[key] {
+                throw .error(
+                    "diff.duplicate-object",
+                    "\(key) is rendered twice in one environment (also at \(first.mark.location?.description ?? "another place"))",
+                    at: document.mark.location)
             }
+            objects[key] = document
         }
         return objects
     }
 
-    private static func key(of object: Node, file: String) throws(Diagnostic) -> ObjectKey {
+    private static func key(of object: Node) throws(Diagnostic) -> ObjectKey {
         guard object.isMapping, let apiVersion = object["apiVersion"]?.text, let kind = object["kind"]?.text,
               let name = object[path: ["metadata", "name"]]?.text, !name.isEmpty
         else {
             throw .error(
                 "diff.invalid-object", "a rendered document is not a Kubernetes object with apiVersion, kind and metadata.name",
-                at: object.mark.location ?? SourceLocation(file: file, line: 0, column: 0))
+                at: object.mark.location)
         }
         let group = apiVersion.contains("/") ? String(apiVersion[..<apiVersion.lastIndex(of: "/")!]) : ""
         let namespace = object[path: ["metadata", "namespace"]]?.text ?? ""

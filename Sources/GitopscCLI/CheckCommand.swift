@@ -5,6 +5,7 @@ import Diff
 import FileSources
 import Foundation
 import GitStore
+import YAML
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -62,7 +63,7 @@ struct CheckCommand: ParsableCommand {
                 ? "the ownership manifest in \(target) is stale (every environment's files are up to date):\n"
                 : "rendered output in \(target) is stale for \(counted(staleness.environments.count, "environment")):\n"
             message += staleness.environments.map { "  \($0)\n" }.joined()
-            message += shortDiff(committed: committed, expected: tree)
+            message += shortDiff(committed: committed, expected: tree, stale: staleness.environments)
             message += remedy + "\n"
             FileHandle.standardError.write(Data(message.utf8))
             throw ExitStatus.failed
@@ -70,9 +71,19 @@ struct CheckCommand: ParsableCommand {
         print("rendered output is up to date (\(counted(tree.environments.count, "environment")))")
     }
 
-    /// The first lines of the semantic diff from the committed output to the expected one.
-    private func shortDiff(committed: [String: String], expected: RenderedTree, lines limit: Int = 30) -> String {
-        guard let difference = try? TreeDiffer.diff(old: committed, new: expected.files, folder: expected.folder), !difference.isEmpty else {
+    /// The first lines of the semantic diff from the committed output to the expected one,
+    /// over the stale environments: committed files grouped by the layout and parsed, the
+    /// expected side straight from the rendered model.
+    private func shortDiff(committed: [String: String], expected: RenderedTree, stale: [String], lines limit: Int = 30) -> String {
+        let names = Set(stale)
+        let model = expected.objectsByEnvironment.filter { names.contains($0.key) }
+        let files = expected.layout.filesByEnvironment(committed, environments: names)
+        var old: [String: [Node]] = [:]
+        for (name, environmentFiles) in files {
+            guard let objects = try? TreeDiffer.objects(parsing: environmentFiles) else { return "" }
+            old[name] = objects
+        }
+        guard let difference = try? TreeDiffer.diff(old: old, new: model), !difference.isEmpty else {
             return ""
         }
         let lines = DiffRenderer.render(difference, as: .text(colour: false)).split(separator: "\n", omittingEmptySubsequences: false)

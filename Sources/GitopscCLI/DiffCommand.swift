@@ -60,11 +60,11 @@ struct DiffCommand: ParsableCommand {
             if let from {
                 let old = try compile(root: root, revision: from, environments: environments)
                 let new = try compile(root: root, revision: to, environments: environments)
-                return try TreeDiffer.diff(old: old.files, new: new.files, folder: new.folder, ignore: ignore)
+                return try TreeDiffer.diff(old: old.objectsByEnvironment, new: new.objectsByEnvironment, ignore: ignore)
             }
-            let tree = try compile(root: root, revision: nil, environments: environments)
+            let objects = try compile(root: root, revision: nil, environments: environments).objectsByEnvironment
             return try TreeDiffer.diffEnvironments(
-                (tree.files, environments[0]), (tree.files, environments[1]), folder: tree.folder, ignore: ignore)
+                (environments[0], objects[environments[0]] ?? []), (environments[1], objects[environments[1]] ?? []), ignore: ignore)
         }
         let format: DiffFormat
         switch output {

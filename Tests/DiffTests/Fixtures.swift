@@ -1,4 +1,6 @@
+import Diagnostics
 import Diff
+import YAML
 
 /// Small rendered trees, written as `gitopsc compile` lays them out.
 enum Fixture {
@@ -98,17 +100,37 @@ enum Fixture {
         """
     }
 
-    /// A tree with the given environments, each holding `manifests` in component `tekton`.
-    static func tree(_ environments: [String: [String]], apps: [String: String] = [:]) -> [String: String] {
-        var tree = ["\(folder)/.gitopsc/manifest.json": "{\"paths\": \(environments.count)}"]
+    /// Environments (name -> files) holding `manifests` in component `tekton`, laid out as
+    /// `gitopsc compile` writes them.
+    static func tree(_ environments: [String: [String]], apps: [String: String] = [:]) -> [String: [String: String]] {
+        var tree: [String: [String: String]] = [:]
         for (environment, manifests) in environments {
-            tree["\(folder)/\(environment)/root.yaml"] = root(environment)
-            tree["\(folder)/\(environment)/tekton/manifest.yaml"] = manifests.joined(separator: "\n---\n")
+            var files = ["\(folder)/\(environment)/root.yaml": root(environment)]
+            files["\(folder)/\(environment)/tekton/manifest.yaml"] = manifests.joined(separator: "\n---\n")
             if let app = apps[environment] {
-                tree["\(folder)/\(environment)/apps/tekton.yaml"] = app
+                files["\(folder)/\(environment)/apps/tekton.yaml"] = app
             }
+            tree[environment] = files
         }
         return tree
+    }
+
+    /// The objects of each environment's files.
+    static func objects(_ tree: [String: [String: String]]) throws(Diagnostic) -> [String: [Node]] {
+        var objects: [String: [Node]] = [:]
+        for (environment, files) in tree {
+            objects[environment] = try TreeDiffer.objects(parsing: files)
+        }
+        return objects
+    }
+
+    static func diff(old: [String: [String: String]], new: [String: [String: String]], ignore: [String] = []) throws(Diagnostic) -> TreeDiff {
+        try TreeDiffer.diff(old: try objects(old), new: try objects(new), ignore: ignore)
+    }
+
+    static func diffEnvironments(_ tree: [String: [String: String]], _ a: String, _ b: String, ignore: [String] = []) throws(Diagnostic) -> TreeDiff {
+        let objects = try objects(tree)
+        return try TreeDiffer.diffEnvironments((a, objects[a] ?? []), (b, objects[b] ?? []), ignore: ignore)
     }
 
     static func key(_ group: String, _ kind: String, _ namespace: String, _ name: String) -> ObjectKey {

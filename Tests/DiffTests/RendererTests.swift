@@ -15,7 +15,7 @@ import YAML
             old["production/east-\(cluster)"] = maps.map { F.configMap($0, level: "info") }
             new["production/east-\(cluster)"] = maps.map { F.configMap($0, level: "debug") }
         }
-        return try TreeDiffer.diff(old: F.tree(old), new: F.tree(new), folder: F.folder)
+        return try F.diff(old: F.tree(old), new: F.tree(new))
     }
 
     @Test func markdownHasASummaryTableAndACollapsedSectionPerEnvironment() throws {
@@ -58,7 +58,7 @@ import YAML
     @Test func markdownFencesOutlastBackticksInValues() throws {
         let a = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {x: a}\n"
         let b = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {x: \"```b\"}\n"
-        let diff = try TreeDiffer.diff(old: F.tree(["s": [a]]), new: F.tree(["s": [b]]), folder: F.folder)
+        let diff = try F.diff(old: F.tree(["s": [a]]), new: F.tree(["s": [b]]))
         let markdown = DiffRenderer.render(diff, as: .markdown(maxBytes: 65536))
         #expect(markdown.contains("\n````diff\n"))
         #expect(markdown.contains("\n````\n\n</details>"))
@@ -68,7 +68,7 @@ import YAML
         let old = F.tree(["staging": [F.deployment(), F.configMap("settings-7fk2h9c8m4"), F.configMap("gone", extra: "  z: \"9\"")]])
         let new = F.tree(["staging": [F.deployment(replicas: 2), F.configMap("settings-b5t9m2kg6d", level: "debug"),
                                       "apiVersion: v1\nkind: Namespace\nmetadata: {name: tekton}\n"]])
-        let diff = try TreeDiffer.diff(old: old, new: new, folder: F.folder)
+        let diff = try F.diff(old: old, new: new)
         let json = DiffRenderer.render(diff, as: .json)
         #expect(json == DiffRenderer.render(diff, as: .json))
         let root = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
@@ -105,7 +105,7 @@ import YAML
     @Test func jsonKeepsValueTypes() throws {
         let a = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {n: \"1\", f: \"x\"}\nextra: {on: true, ratio: 0.5, none: ~}\n"
         let b = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {n: \"2\", f: \"y\\\"z\"}\n"
-        let diff = try TreeDiffer.diff(old: F.tree(["s": [a]]), new: F.tree(["s": [b]]), folder: F.folder)
+        let diff = try F.diff(old: F.tree(["s": [a]]), new: F.tree(["s": [b]]))
         let json = DiffRenderer.render(diff, as: .json)
         #expect(json.contains("\"old\": \"1\",\n"))
         #expect(json.contains("\"new\": \"y\\\"z\",\n"))

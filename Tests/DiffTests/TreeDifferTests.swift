@@ -18,9 +18,9 @@ import YAML
         let tree = F.tree(["staging": [F.deployment()], "production/east-1": [F.deployment()]])
         var reordered = tree
         // The same value written another way: `0x1` is the int 1.
-        reordered["clusters/staging/tekton/manifest.yaml"] = F.deployment()
+        reordered["staging"]!["clusters/staging/tekton/manifest.yaml"] = F.deployment()
             .replacingOccurrences(of: "replicas: 1", with: "replicas: 0x1")
-        let diff = try TreeDiffer.diff(old: tree, new: reordered, folder: F.folder)
+        let diff = try F.diff(old: tree, new: reordered)
         #expect(diff.isEmpty)
         #expect(diff.environments.map(\.name) == ["production/east-1", "staging"])
         #expect(DiffRenderer.render(diff, as: .text(colour: false)).hasPrefix("0 of 2 environments differ\n"))
@@ -39,8 +39,7 @@ import YAML
               - port: 443
             """
         var new = F.tree(["staging": [F.deployment(replicas: 2), service], "production/east-1": [F.deployment()]])
-        new["clusters/.gitopsc/manifest.json"] = "not even json"
-        let diff = try TreeDiffer.diff(old: old, new: new, folder: F.folder)
+        let diff = try F.diff(old: old, new: new)
         #expect(!diff.isEmpty)
         #expect(try environment(diff, "production/east-1").isEmpty)
         let staging = try environment(diff, "staging")
@@ -62,7 +61,7 @@ import YAML
     @Test func anEnvironmentMissingFromOneTreeIsAllAddedOrRemoved() throws {
         let old = F.tree(["staging": [F.deployment()]])
         let new = F.tree(["staging": [F.deployment()], "production/west-2": [F.configMap("settings")]])
-        let diff = try TreeDiffer.diff(old: old, new: new, folder: F.folder)
+        let diff = try F.diff(old: old, new: new)
         let west = try environment(diff, "production/west-2")
         #expect(west.added == [
             F.key("", "ConfigMap", "tekton", "settings"),
@@ -78,8 +77,7 @@ import YAML
                 "staging": F.application("tekton", server: "https://staging.example.com"),
                 "production/east-1": F.application("tekton", server: "https://east-1.example.com"),
             ])
-        let diff = try TreeDiffer.diffEnvironments(
-            (tree, "staging"), (tree, "production/east-1"), folder: F.folder, ignore: [])
+        let diff = try F.diffEnvironments(tree, "staging", "production/east-1")
         #expect(diff.environments.count == 1)
         let pair = diff.environments[0]
         #expect(pair.name == "staging -> production/east-1")
@@ -93,33 +91,24 @@ import YAML
         #expect(pair.added.isEmpty && pair.removed.isEmpty)
     }
 
-    @Test func anUnknownEnvironmentIsADiagnostic() throws {
-        let tree = F.tree(["staging": [F.deployment()]])
-        #expect(throws: Diagnostic.self) {
-            try TreeDiffer.diffEnvironments((tree, "staging"), (tree, "prod"), folder: F.folder, ignore: [])
-        }
+    @Test func anUnparsableCommittedFileIsAnErrorAtItsPosition() throws {
+        var tree = F.tree(["staging": [F.deployment()]])
+        tree["staging"]!["clusters/staging/broken/manifest.yaml"] = "a: [unclosed"
         do {
-            _ = try TreeDiffer.diffEnvironments((tree, "staging"), (tree, "prod"), folder: F.folder, ignore: [])
+            _ = try F.diff(old: tree, new: tree)
+            Issue.record("expected a diagnostic")
         } catch {
-            #expect(error.code == "diff.unknown-environment")
-            #expect(error.message.contains("environments: staging"))
+            #expect(error.code == "yaml.syntax")
+            // libyaml notices the unclosed list at the end of the input.
+            #expect(error.location == SourceLocation(file: "clusters/staging/broken/manifest.yaml", line: 2, column: 1))
         }
-    }
-
-    @Test func parsesOnlyFilesThatDiffer() throws {
-        var old = F.tree(["staging": [F.deployment()]])
-        old["clusters/staging/broken/manifest.yaml"] = "a: [unclosed"
-        var new = old
-        #expect(try TreeDiffer.diff(old: old, new: new, folder: F.folder).isEmpty)
-        new["clusters/staging/broken/manifest.yaml"] = "a: [still unclosed"
-        #expect(throws: Diagnostic.self) { try TreeDiffer.diff(old: old, new: new, folder: F.folder) }
     }
 
     @Test func aDuplicateObjectInOneEnvironmentIsADiagnostic() throws {
         var tree = F.tree(["staging": [F.deployment()]])
-        tree["clusters/staging/other/manifest.yaml"] = F.deployment()
+        tree["staging"]!["clusters/staging/other/manifest.yaml"] = F.deployment()
         do {
-            _ = try TreeDiffer.diff(old: [:], new: tree, folder: F.folder)
+            _ = try F.diff(old: [:], new: tree)
             Issue.record("expected a diagnostic")
         } catch {
             #expect(error.code == "diff.duplicate-object")
@@ -131,7 +120,7 @@ import YAML
         let old = F.tree(["staging": [F.deployment()]])
         let new = F.tree(["staging": [F.deployment(
             image: "quay.io/tekton/manager:1.1", sidecarEnv: "        - name: LOG\n          value: debug")]])
-        let diff = try TreeDiffer.diff(old: old, new: new, folder: F.folder)
+        let diff = try F.diff(old: old, new: new)
         let found = try changes(try environment(diff, "staging"), F.key("apps", "Deployment", "tekton", "manager"))
         #expect(found.map(\.path) == [
             "spec.template.spec.containers[name=manager].image",
@@ -146,7 +135,7 @@ import YAML
     @Test func addressesOtherListsByIndex() throws {
         let old = F.tree(["staging": [F.deployment()]])
         let new = F.tree(["staging": [F.deployment(args: ["--a", "--b", "--z", "--d"])]])
-        let diff = try TreeDiffer.diff(old: old, new: new, folder: F.folder)
+        let diff = try F.diff(old: old, new: new)
         let found = try changes(try environment(diff, "staging"), F.key("apps", "Deployment", "tekton", "manager"))
         let prefix = "spec.template.spec.containers[name=manager].args"
         #expect(found.map(\.path) == ["\(prefix)[2]", "\(prefix)[3]"])
@@ -157,7 +146,7 @@ import YAML
     @Test func reportsAKeyedListInAnotherOrder() throws {
         let a = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: a}, {name: b}]\n"
         let b = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: b}, {name: a}]\n"
-        let diff = try TreeDiffer.diff(old: F.tree(["s": [a]]), new: F.tree(["s": [b]]), folder: F.folder)
+        let diff = try F.diff(old: F.tree(["s": [a]]), new: F.tree(["s": [b]]))
         let found = try changes(try environment(diff, "s"), F.key("", "Pod", "", "p"))
         #expect(found.count == 1)
         #expect(found.first?.path == "spec.containers")
@@ -168,13 +157,13 @@ import YAML
     @Test func detectsAConfigMapRenamedByItsHashSuffix() throws {
         let old = F.tree(["staging": [F.configMap("settings-7fk2h9c8m4", level: "info")]])
         let new = F.tree(["staging": [F.configMap("settings-b5t9m2kg6d", level: "debug")]])
-        let staging = try environment(try TreeDiffer.diff(old: old, new: new, folder: F.folder), "staging")
+        let staging = try environment(try F.diff(old: old, new: new), "staging")
         #expect(staging.added.isEmpty && staging.removed.isEmpty)
         let rename = try #require(staging.renamed.first)
         #expect(rename.from == F.key("", "ConfigMap", "tekton", "settings-7fk2h9c8m4"))
         #expect(rename.to == F.key("", "ConfigMap", "tekton", "settings-b5t9m2kg6d"))
         #expect(rename.changes == [FieldChange(path: "data.level", kind: .changed, old: .scalar("info"), new: .scalar("debug"))])
-        #expect(DiffRenderer.render(try TreeDiffer.diff(old: old, new: new, folder: F.folder), as: .text(colour: false))
+        #expect(DiffRenderer.render(try F.diff(old: old, new: new), as: .text(colour: false))
             .contains("~ ConfigMap tekton/settings-7fk2h9c8m4 renamed to tekton/settings-b5t9m2kg6d\n~     data.level: info -> debug\n"))
     }
 
@@ -182,7 +171,7 @@ import YAML
         // `-deployment` is ten letters but not a kustomize hash; the contents differ.
         let old = F.tree(["s": [F.configMap("tekton-deployment", extra: "  a: \"1\"\n  b: \"2\"")]])
         let new = F.tree(["s": [F.configMap("tekton-controller", level: "warn", extra: "  c: \"3\"")]])
-        let s = try environment(try TreeDiffer.diff(old: old, new: new, folder: F.folder), "s")
+        let s = try environment(try F.diff(old: old, new: new), "s")
         #expect(s.renamed.isEmpty)
         #expect(s.added.map(\.name) == ["tekton-controller"])
         #expect(s.removed.map(\.name) == ["tekton-deployment"])
@@ -199,7 +188,7 @@ import YAML
                 "production/east-1": F.application("tekton", server: "https://east-1.example.com", labels: labels, wave: "5"),
             ])
         func diff(_ ignore: [String]) throws(Diagnostic) -> EnvironmentDiff {
-            try TreeDiffer.diffEnvironments((tree, "staging"), (tree, "production/east-1"), folder: F.folder, ignore: ignore)
+            try F.diffEnvironments(tree, "staging", "production/east-1", ignore: ignore)
                 .environments[0]
         }
         let app = F.key("argoproj.io", "Application", "openshift-gitops", "tekton")
@@ -244,7 +233,7 @@ import YAML
         }
         let old = F.tree(["staging": [secret("b2xk", "old-token")]])
         let new = F.tree(["staging": [secret(encoded, token, extra: "  api: " + encoded)]])
-        let diff = try TreeDiffer.diff(old: old, new: new, folder: F.folder)
+        let diff = try F.diff(old: old, new: new)
         let found = try changes(try environment(diff, "staging"), F.key("", "Secret", "tekton", "credentials"))
         #expect(found.map(\.path) == ["data.api", "data.password", "stringData.token"])
         #expect(found.allSatisfy { $0.secret })
@@ -265,8 +254,7 @@ import YAML
         }
         // A whole `data` mapping that appears is shown as hashes too.
         let bare = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n"
-        let added = try TreeDiffer.diff(
-            old: F.tree(["s": [bare]]), new: F.tree(["s": [bare + "data: {password: \(encoded)}\n"]]), folder: F.folder)
+        let added = try F.diff(old: F.tree(["s": [bare]]), new: F.tree(["s": [bare + "data: {password: \(encoded)}\n"]]))
         let change = try #require(added.environments[0].changed.first?.changes.first)
         #expect(change.path == "data" && change.secret)
         #expect(!DiffRenderer.render(added, as: .json).contains(encoded))
@@ -280,7 +268,7 @@ import YAML
         func map(_ config: String) -> String {
             "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  config.yaml: |\n    \(config)\n"
         }
-        let diff = try TreeDiffer.diff(old: F.tree(["s": [map(before)]]), new: F.tree(["s": [map(after)]]), folder: F.folder)
+        let diff = try F.diff(old: F.tree(["s": [map(before)]]), new: F.tree(["s": [map(after)]]))
         let change = try #require(diff.environments[0].changed.first?.changes.first)
         #expect(change.path == "data[\"config.yaml\"]")
         #expect(change.lineDiff == [
