@@ -70,6 +70,30 @@ let newCluster = "extends: production/ring-2\ncluster:\n  name: new-one\n  serve
         #expect(try fixture.gitOutput(["log", "--format=%s", "rendered"]).split(separator: "\n").count == 3)
     }
 
+    /// A branch whose ownership manifest lists a path gitopsc does not write (a pull request
+    /// could forge one) is refused, and the branch does not move.
+    @Test func aForgedOwnershipManifestInTheBranchIsRefused() throws {
+        let fixture = try PublishFixture()
+        _ = try publish(fixture.request())
+        let clone = fixture.folder.appendingPathComponent("clone")
+        try fixture.git(["clone", "-q", "--branch", "rendered", fixture.gitops.path, clone.path], in: fixture.folder)
+        let manifestURL = clone.appendingPathComponent("clusters/.gitopsc/manifest.json")
+        let forged = try String(contentsOf: manifestURL, encoding: .utf8)
+            .replacingOccurrences(of: "\"paths\" : [", with: "\"paths\" : [\n    \"README.md\",")
+        try forged.write(to: manifestURL, atomically: true, encoding: .utf8)
+        try "keep me\n".write(to: clone.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+        try fixture.git(["add", "-A"], in: clone)
+        try fixture.git(["commit", "-q", "-m", "forged"], in: clone)
+        try fixture.git(["push", "-q", "origin", "rendered"], in: clone)
+        let tip = try fixture.gitOutput(["rev-parse", "rendered"])
+        try fixture.write("environments/production/new-one.yaml", newCluster)
+        try fixture.commitSources("add a cluster")
+        let error = try #require(try publishFailure(fixture.request()))
+        #expect(error.code == "output.forged-manifest")
+        #expect(error.message.hasPrefix("the ownership manifest lists 'README.md'"))
+        #expect(try fixture.gitOutput(["rev-parse", "rendered"]) == tip)
+    }
+
     @Test func unownedContentIsRefusedUnlessAdopted() throws {
         let fixture = try PublishFixture()
         let clone = fixture.folder.appendingPathComponent("clone")
