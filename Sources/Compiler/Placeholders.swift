@@ -125,29 +125,24 @@ enum Placeholders {
     }
 
     private static func lookup(_ path: String, at mark: Mark, for environment: Environment, resolving: [String]) throws(DiagnosticList) -> Node {
+        func failure(_ code: String, _ message: String) -> DiagnosticList {
+            var error = Diagnostic.error(code, message, at: mark.location)
+            error.chain = environment.chainFiles
+            return DiagnosticList([error])
+        }
         if path == "environment.name" { return .string(environment.name) }
         if resolving.contains(path) {
             let cycle = (resolving.drop { $0 != path } + [path]).map { "${\($0)}" }.joined(separator: " -> ")
-            var error = Diagnostic.error("compile.placeholder-cycle", "placeholders refer to each other: \(cycle)", at: mark.location)
-            error.chain = environment.chainFiles
-            throw DiagnosticList([error])
+            throw failure("compile.placeholder-cycle", "placeholders refer to each other: \(cycle)")
         }
         if resolving.count >= maxIndirection {
-            var error = Diagnostic.error(
+            throw failure(
                 "compile.placeholder-depth",
-                "placeholder ${\(path)} is reached through more than \(maxIndirection) placeholders in a row (limit Placeholders.maxIndirection)",
-                at: mark.location)
-            error.chain = environment.chainFiles
-            throw DiagnosticList([error])
+                "placeholder ${\(path)} is reached through more than \(maxIndirection) placeholders in a row (limit Placeholders.maxIndirection)")
         }
         let steps = path.split(separator: ".").map(String.init)
         guard !steps.isEmpty, let value = environment.spec[path: steps], !value.isNull else {
-            var error = Diagnostic.error(
-                "compile.unresolved-placeholder",
-                "unresolved placeholder ${\(path)} for environment '\(environment.name)'",
-                at: mark.location)
-            error.chain = environment.chainFiles
-            throw DiagnosticList([error])
+            throw failure("compile.unresolved-placeholder", "unresolved placeholder ${\(path)} for environment '\(environment.name)'")
         }
         var problems: [Diagnostic] = []
         let resolved = substitute(in: value, for: environment, resolving: resolving + [path], problems: &problems)
