@@ -382,7 +382,7 @@ public final class KustomizeBuilder: Sendable {
 
     /// Builds several folders concurrently; each result is the output text or the failure.
     public func buildAll(_ directories: [String]) -> [Result<String, Diagnostic>] {
-        concurrentMap(directories.count) { index in attemptBuild(directories[index]) }
+        concurrentMap(directories.count) { index in self.attemptBuild(directories[index]) }
     }
 
     private func attemptBuild(_ directory: String) -> Result<String, Diagnostic> {
