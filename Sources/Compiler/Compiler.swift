@@ -133,7 +133,7 @@ public final class Compiler: Sendable {
                 let input = ComponentApplicationInput(
                     name: component.name,
                     namespace: component.settings?["namespace"]?.text ?? defaultNamespace(component.name, spec),
-                    syncWave: component.settings?["syncWave"]?.text.flatMap { Int($0) },
+                    syncWave: try ArgoApplications.syncWave(of: component.name, settings: component.settings),
                     path: "\(base)/\(component.name)")
                 let application = try ArgoApplications.application(
                     for: input, argocd: spec["argocd"], cluster: spec["cluster"] ?? Node(.mapping([])), context: context)
