@@ -55,6 +55,13 @@ let package = Package(
         .testTarget(name: "GitopscCLITests", dependencies: ["gitopsc", "ProcessRunner"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "YAML", "Diagnostics"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "YAML", "Diagnostics", "ProcessRunner"]),
+        // The code of the libFuzzer targets, and the replay of every input they crashed on.
+        .target(
+            name: "FuzzTargets",
+            dependencies: ["YAML", "Kustomize", "Environments", "Manifests", "FileSources", "Diagnostics"],
+            path: "Fuzz/Targets"
+        ),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"]),
         .testTarget(
             name: "CompilerTests",
             dependencies: ["Compiler", "Environments", "Manifests", "Kustomize", "YAML", "Diagnostics", "FileSources", "ProcessRunner"],
@@ -62,3 +69,12 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer executables exist only when GITOPSC_FUZZ=1 (scripts/fuzz sets it and builds them
+// with -sanitize=fuzzer,address in .build-fuzz): linked normally they would have no main.
+if Context.environment["GITOPSC_FUZZ"] == "1" {
+    for name in ["yaml", "kustomize", "environments", "merge", "jsonpatch"] {
+        package.targets.append(.executableTarget(
+            name: "fuzz-\(name)", dependencies: ["FuzzTargets"], path: "Fuzz/Mains/fuzz-\(name)"))
+    }
+}

@@ -158,7 +158,7 @@ public final class Compiler: Sendable {
                 let input = ComponentApplicationInput(
                     name: plan.name,
                     namespace: plan.settings?["namespace"]?.text ?? defaultNamespace(plan.name, spec),
-                    syncWave: try syncWave(of: plan.settings),
+                    syncWave: try ArgoApplications.syncWave(of: plan.name, settings: plan.settings),
                     path: layout.componentFolder(environment: environment.name, component: plan.name))
                 let application = try ArgoApplications.application(
                     for: input, argocd: spec["argocd"], cluster: spec["cluster"] ?? Node(.mapping([])), context: context)
@@ -175,17 +175,6 @@ public final class Compiler: Sendable {
         return EnvironmentResult(
             environment: rendered, cluster: spec["cluster"],
             objects: objects.map { ($0.owner ?? "", $0.id.objectKey, $0.location) })
-    }
-
-    /// A component's Argo CD sync wave: an integer in Argo CD's range, or none.
-    private func syncWave(of settings: Node?) throws(Diagnostic) -> Int? {
-        guard let node = settings?["syncWave"], !node.isNull else { return nil }
-        guard let value = node.integerValue, let wave = Int32(exactly: value) else {
-            throw Diagnostic.error(
-                "compile.sync-wave", "syncWave must be an integer between \(Int32.min) and \(Int32.max), found '\(node.text ?? node.kindName)'",
-                at: node.mark.location)
-        }
-        return Int(wave)
     }
 
     private func defaultNamespace(_ component: String, _ spec: Node) -> String {

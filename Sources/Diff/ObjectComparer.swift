@@ -50,7 +50,7 @@ struct ObjectComparer {
 
     private static func stand(in value: Node) -> Node {
         let text = value.scalar?.value ?? YAMLEmitter.emit(value)
-        return .scalar("hash:" + ValueHash.short(text), style: .doubleQuoted)
+        return .scalar(ValueHash.run.token(text), style: .doubleQuoted)
     }
 
     mutating func compare(_ old: Node?, _ new: Node?, path: [PathSegment]) {

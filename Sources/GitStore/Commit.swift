@@ -23,7 +23,8 @@ extension GitRepository {
     /// written and the outcome is `.unchanged`.
     ///
     /// The objects are built in memory and written as one pack before the branch moves, so an
-    /// interrupted run leaves the branch where it was (at worst with an unreferenced pack). When the
+    /// interrupted run leaves the branch where it was (at worst with an unreferenced pack, or a
+    /// temporary pack that the next commit removes: see `removeStaleTemporaryPacks`). When the
     /// branch moved or its ref is locked meanwhile, the tree is rebuilt on the new tip and the update
     /// retried, up to `maxAttempts` times with a randomized exponential backoff.
     ///
@@ -62,6 +63,7 @@ extension GitRepository {
                 "branch '\(branch)' is checked out in \(workingDirectory ?? gitDirectory): publish to another branch or to a bare repository"
             )
         }
+        removeStaleTemporaryPacks()
         var newFiles: [([String], [UInt8])] = []
         for (path, bytes) in files {
             newFiles.append((try Self.components(of: path), bytes))

@@ -49,6 +49,11 @@ public enum ArgoApplications {
         ])),
     ])
 
+    /// A component's `syncWave`, inside `syncWaveRange`; nil when it sets none.
+    public static func syncWave(of component: String, settings: Node?) throws(Diagnostic) -> Int? {
+        try Section(node: settings, path: "components.\(component)").int("syncWave", in: syncWaveRange)
+    }
+
     public static func applicationName(environment: String, component: String) -> String {
         KubernetesNames.name("\(environment)-\(component)")
     }

@@ -65,7 +65,7 @@ public enum OperatorManifests {
     /// The Subscription's wave (`operator.syncWave`, default `defaultSyncWave`); objects that
     /// need the operator's CRDs go in a later wave.
     public static func syncWave(of operatorSection: Node?) throws(Diagnostic) -> Int {
-        try Section(node: operatorSection, path: "operator").int("syncWave") ?? defaultSyncWave
+        try Section(node: operatorSection, path: "operator").int("syncWave", in: syncWaveRange) ?? defaultSyncWave
     }
 
     private static func installPlanApproval(_ section: Section) throws(Diagnostic) -> String {

@@ -29,19 +29,23 @@ struct Section {
 
     func bool(_ key: String) throws(Diagnostic) -> Bool? {
         guard let value = self[key] else { return nil }
-        guard value.type == .bool, let text = value.text else {
-            throw typeError(key, value, expected: "true or false")
-        }
-        return ScalarType.canonical(text, as: .bool) == "true"
+        guard let flag = value.boolValue else { throw typeError(key, value, expected: "true or false") }
+        return flag
     }
 
-    func int(_ key: String) throws(Diagnostic) -> Int? {
+    /// An integer inside `range`. A number outside it, including one too large for 64 bits
+    /// (which YAML reads as a float), is a range error at the value rather than a type error.
+    func int(_ key: String, in range: ClosedRange<Int>) throws(Diagnostic) -> Int? {
         guard let value = self[key] else { return nil }
-        guard value.type == .int, let text = value.text,
-              let number = ScalarType.parseGoInteger(ScalarType.canonical(text, as: .int)) else {
+        guard let text = value.text else { throw typeError(key, value, expected: "an integer") }
+        let number = value.integerValue
+        if let number, let integer = Int(exactly: number), range.contains(integer) { return integer }
+        guard number != nil || text.wholeMatch(of: /[-+]?[0-9][0-9_]*/) != nil else {
             throw typeError(key, value, expected: "an integer")
         }
-        return Int(number)
+        throw .error("manifests.integer-range",
+                     "\(path).\(key) must be an integer from \(range.lowerBound) to \(range.upperBound), found '\(text)'",
+                     at: value.mark.location)
     }
 
     func mapping(_ key: String) throws(Diagnostic) -> Node? {
@@ -104,6 +108,11 @@ func object(
 func stringMap(_ pairs: [(String, String)]) -> Node {
     .mapping(pairs.map { ($0.0, Node.string($0.1)) })
 }
+
+/// The sync waves a spec may set. Argo CD reads a wave with `strconv.Atoi`, but waves are
+/// small numbers in practice, and this bound keeps every wave gitopsc derives from one (the
+/// operator's objects one wave either side of `operator.syncWave`) inside 32 bits.
+public let syncWaveRange = -1_000_000_000...1_000_000_000
 
 /// Argo CD reads the wave with `strconv.Atoi`, so it is written as a plain integer string.
 func syncWaveAnnotation(_ wave: Int) -> (String, String) {

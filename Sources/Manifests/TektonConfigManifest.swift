@@ -14,12 +14,16 @@ public enum TektonConfigManifest {
     ///
     /// Its CRD only exists once the operator runs, so Argo CD must skip the dry run, and the
     /// object syncs one wave after the operator's Subscription (`operatorSyncWave`, from
-    /// `OperatorManifests.syncWave(of:)`).
+    /// `OperatorManifests.syncWave(of:)`, so inside `syncWaveRange`).
     public static func render(
         _ tektonConfigSection: Node?,
         operatorSyncWave: Int = OperatorManifests.defaultSyncWave,
         context: RenderContext
     ) throws(Diagnostic) -> Node {
+        guard syncWaveRange.contains(operatorSyncWave) else {
+            throw .error("manifests.integer-range",
+                         "operator sync wave \(operatorSyncWave) is outside \(syncWaveRange.lowerBound)...\(syncWaveRange.upperBound)")
+        }
         var spec = defaultSpec
         if let section = tektonConfigSection, !section.isNull {
             guard section.isMapping else {

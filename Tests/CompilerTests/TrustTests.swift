@@ -145,15 +145,6 @@ import Testing
         #expect(failures.map(\.code) == ["compile.plaintext-secret"])
     }
 
-    @Test func syncWavesAreBounded() throws {
-        let failures = try sources([
-            "environments/prod/east.yaml": "extends: base\ncluster: {name: east, server: https://api.east.example.com:6443}\ncomponents:\n  web: {syncWave: 9223372036854775807}\n",
-        ]).failures()
-        let error = try #require(failures.first)
-        #expect(error.code == "compile.sync-wave")
-        #expect(error.location?.line == 4)
-    }
-
     /// A generated ConfigMap's hash is kustomize's hash of the resolved data: what
     /// `kubectl kustomize` gives on the template folder with the values written in.
     @Test(.enabled(if: Oracles.executable("kubectl") != nil, "kubectl is not on PATH: skipping the generator hash comparison"))

@@ -237,8 +237,8 @@ import YAML
         let found = try changes(try environment(diff, "staging"), F.key("", "Secret", "tekton", "credentials"))
         #expect(found.map(\.path) == ["data.api", "data.password", "stringData.token"])
         #expect(found.allSatisfy { $0.secret })
-        #expect(found[1].old?.text == "hash:" + ValueHash.short("b2xk"))
-        #expect(found[1].new?.text == "hash:" + ValueHash.short(encoded))
+        #expect(found[1].old?.text == ValueHash.run.token("b2xk"))
+        #expect(found[1].new?.text == ValueHash.run.token(encoded))
         #expect(found[1].old != found[1].new)
         let outputs = [
             DiffRenderer.render(diff, as: .text(colour: false)),
@@ -250,7 +250,7 @@ import YAML
             #expect(!output.contains(password))
             #expect(!output.contains(encoded))
             #expect(!output.contains(token))
-            #expect(output.contains(ValueHash.short(encoded)))
+            #expect(output.contains(ValueHash.run.token(encoded)))
         }
         // A whole `data` mapping that appears is shown as hashes too.
         let bare = "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n"
