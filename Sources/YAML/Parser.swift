@@ -251,7 +251,12 @@ private struct EventReader {
         }
         guard let key = frame.pendingKey else {
             let node = child.node
-            if let name = node.scalar?.value, !frame.seen.insert(name).inserted {
+            // Kubernetes objects are JSON: a key is a string. kustomize refuses a mapping or
+            // list as a key ("invalid map key"); keeping it would need a name it has not got.
+            guard let name = node.scalar?.value else {
+                throw Diagnostic.error("yaml.complex-key", "a mapping key must be a scalar, not a \(node.kindName)", at: node.mark.location)
+            }
+            if !frame.seen.insert(name).inserted {
                 throw Diagnostic.error("yaml.duplicate-key", "mapping key \"\(name)\" already defined", at: node.mark.location)
             }
             frame.pendingKey = node

@@ -53,6 +53,16 @@ import Testing
         #expect(error.location == SourceLocation(file: "input.yaml", line: 3, column: 1))
     }
 
+    /// A mapping or list as a key has no string name: refused at the key, as kustomize
+    /// refuses it ("invalid map key"), never written out as `""` (found by fuzz-yaml).
+    @Test(arguments: ["? {a: 1}\n: x\n", "data:\n  ? [a, b]\n  : x\n"])
+    func complexKeysAreAnError(text: String) throws {
+        let error = try #require(parseError(text))
+        #expect(error.code == "yaml.complex-key")
+        #expect(error.message.hasPrefix("a mapping key must be a scalar, not a "))
+        #expect(error.location?.column == (text.hasPrefix("data") ? 5 : 3))
+    }
+
     @Test func aliasBombIsAnErrorNotAnOutOfMemory() throws {
         var text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
         for level in 1...9 {
