@@ -123,8 +123,13 @@ public enum OutputWriter {
 extension NSError {
     /// The POSIX error under a Foundation file error, so messages say "Permission denied"
     /// rather than a Cocoa error number.
-    var posixCode: Int32? {
+    public var posixCode: Int32? {
         if domain == NSPOSIXErrorDomain { return Int32(code) }
         return (userInfo[NSUnderlyingErrorKey] as? NSError)?.posixCode
+    }
+
+    /// The operating system's words for the error ("File exists"), for messages.
+    public var posixReason: String {
+        posixCode.map { String(cString: strerror($0)) } ?? "unknown error"
     }
 }

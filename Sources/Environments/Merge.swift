@@ -9,18 +9,28 @@ enum SpecMerge {
     static func merged(_ base: Node?, _ overlay: Node, path: [String]) -> Node? {
         if overlay.isNull { return nil }
         if let overlayEntries = overlay.entries {
-            var entries = base?.entries ?? []
+            // Linear in the keys of both sides: a mapping of 50,000 values is routine input.
+            // Deleted entries leave a hole until the end, so positions stay valid.
+            var entries: [MappingEntry?] = base?.entries ?? []
+            var position: [String: Int] = [:]
+            for (offset, entry) in entries.enumerated() where position[entry!.name] == nil {
+                position[entry!.name] = offset
+            }
             for entry in overlayEntries {
-                let index = entries.firstIndex { $0.name == entry.name }
-                let value = merged(index.map { entries[$0].value }, entry.value, path: path + [entry.name])
+                let index = position[entry.name]
+                let value = merged(index.flatMap { entries[$0]?.value }, entry.value, path: path + [entry.name])
                 switch (index, value) {
                 case (let index?, let value?): entries[index] = MappingEntry(key: entry.key, value: value)
-                case (nil, let value?): entries.append(MappingEntry(key: entry.key, value: value))
-                case (let index?, nil): entries.remove(at: index)
+                case (nil, let value?):
+                    position[entry.name] = entries.count
+                    entries.append(MappingEntry(key: entry.key, value: value))
+                case (let index?, nil):
+                    entries[index] = nil
+                    position[entry.name] = nil
                 case (nil, nil): break
                 }
             }
-            return Node(.mapping(entries), mark: overlay.mark)
+            return Node(.mapping(entries.compactMap { $0 }), mark: overlay.mark)
         }
         if isAccumulated(path), let inherited = base?.items, let added = overlay.items {
             let items = path[2] == "patches" ? accumulatedPatches(inherited, added) : inherited + added

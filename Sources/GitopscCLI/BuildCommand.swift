@@ -1,4 +1,5 @@
 import ArgumentParser
+import Compiler
 import Diagnostics
 import FileSources
 import Foundation
@@ -46,10 +47,15 @@ struct BuildCommand: ParsableCommand {
         let results = builder.buildAll(directories)
         let base = standardized(relativeTo ?? FileManager.default.currentDirectoryPath)
         var failures: [Diagnostic] = []
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: outputDirectory, isDirectory: &isFolder), !isFolder.boolValue {
+            diagnostics.print([Diagnostic.error("output.not-a-folder", "output folder '\(outputDirectory)' exists and is not a folder; nothing was written")])
+            throw ExitStatus.inputError
+        }
         do {
             try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         } catch {
-            diagnostics.print([Diagnostic.error("io.write", "cannot create output folder '\(outputDirectory)': \(error.localizedDescription)")])
+            diagnostics.print([Diagnostic.error("io.write", "cannot create output folder '\(outputDirectory)': \((error as NSError).posixReason)")])
             throw ExitStatus.inputError
         }
         for (directory, result) in zip(directories, results) {
@@ -59,7 +65,7 @@ struct BuildCommand: ParsableCommand {
                 do {
                     try Data(output.utf8).write(to: URL(fileURLWithPath: outputDirectory).appendingPathComponent(name), options: .atomic)
                 } catch {
-                    failures.append(Diagnostic.error("io.write", "cannot write '\(name)': \(error.localizedDescription)"))
+                    failures.append(Diagnostic.error("io.write", "cannot write '\(name)': \((error as NSError).posixReason)"))
                 }
             case .failure(let diagnostic):
                 failures.append(diagnostic)

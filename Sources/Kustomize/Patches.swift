@@ -128,28 +128,46 @@ enum Patches {
             guard let text = inline.text else {
                 throw Diagnostic.error("kustomize.invalid", "'patch' must be a string holding YAML", at: inline.mark.location)
             }
-            // Inline patch text starts on the line after `patch: |`; shift marks there.
+            // The text of a block scalar (`patch: |`) starts on the line after its mark: shift
+            // marks there. A quoted or plain string maps to its file through escapes and line
+            // folding, so marks inside it point at the string itself, a place that exists.
             let file = inline.mark.file
-            return try YAMLParser.parseStream(text, file: file).filter { !$0.isNull }.map { shifted($0, by: inline.mark) }
+            let block = [.literal, .folded].contains(inline.scalar?.style)
+            let documents: [Node]
+            do {
+                documents = try YAMLParser.parseStream(text, file: file)
+            } catch {
+                // A syntax error in the patch text, at its place in the file too.
+                var error = error
+                if let location = error.location, location.line > 0 {
+                    let mark = shifted(Mark(file: location.file, line: location.line, column: location.column), by: inline.mark, block: block)
+                    error.location = SourceLocation(file: mark.file, line: mark.line, column: mark.column)
+                }
+                throw error
+            }
+            return documents.filter { !$0.isNull }.map { shifted($0, by: inline.mark, block: block) }
         case (nil, nil):
             throw Diagnostic.error("kustomize.invalid", "a patch needs 'path' or 'patch'", at: entry.mark.location)
         }
     }
 
     /// Moves marks of a node parsed from an inline string to the string's place in its file.
-    private static func shifted(_ node: Node, by origin: Mark) -> Node {
+    private static func shifted(_ node: Node, by origin: Mark, block: Bool) -> Node {
         var copy = node
-        let lineOffset = origin.line
-        copy.mark.line += lineOffset
+        copy.mark = shifted(node.mark, by: origin, block: block)
         switch node.content {
         case .scalar: break
-        case .sequence(let items): copy.content = .sequence(items.map { shifted($0, by: origin) })
+        case .sequence(let items): copy.content = .sequence(items.map { shifted($0, by: origin, block: block) })
         case .mapping(let entries):
             copy.content = .mapping(entries.map { entry in
-                MappingEntry(key: shifted(entry.key, by: origin), value: shifted(entry.value, by: origin))
+                MappingEntry(key: shifted(entry.key, by: origin, block: block), value: shifted(entry.value, by: origin, block: block))
             })
         }
         return copy
+    }
+
+    private static func shifted(_ mark: Mark, by origin: Mark, block: Bool) -> Mark {
+        block ? Mark(file: mark.file, line: mark.line + origin.line, column: mark.column) : origin
     }
 
     /// The one object a patch without target names by its apiVersion, kind, name, namespace.
