@@ -254,29 +254,30 @@ extension HostileInputTests {
             errors: ["app/cm.yaml:6:8: error: a scalar of 9437184 bytes, more than the limit of 8388608 (YAMLParser.maximumScalarBytes)"]),
     ]
 
-    static let waveMessage = "syncWave must be an integer between -2147483648 and 2147483647"
+    static let waveRange = "must be an integer from -1000000000 to 1000000000"
 
-    /// Sync waves are Argo CD's int32: anything else is an error at the value.
+    /// Sync waves are bounded (gitopsc derives waves one either side, and Argo CD reads an
+    /// int32): anything else is an error at the value.
     static let syncWaves: [HostileCase] = [
         compile(
             "operator syncWave 2^63-1",
             [east("operator: {syncWave: 9223372036854775807}\n")],
-            errors: ["environments/prod/east.yaml:5:22: error: \(waveMessage), found '9223372036854775807'"]),
+            errors: ["environments/prod/east.yaml:5:22: error: operator.syncWave \(waveRange), found '9223372036854775807'"]),
         compile(
             "component syncWave 2^63-1",
             [east("components:\n  web: {syncWave: 9223372036854775807}\n")],
-            errors: ["environments/prod/east.yaml:6:19: error: \(waveMessage), found '9223372036854775807'"]),
+            errors: ["environments/prod/east.yaml:6:19: error: components.web.syncWave \(waveRange), found '9223372036854775807'"]),
         compile(
             "component syncWave past 2^64",
             [east("components:\n  web: {syncWave: 99999999999999999999999}\n")],
             errors: ["environments/prod/east.yaml:6:19: error: components.web.syncWave: expected an int, found a float"]),
         compile(
-            "component syncWave -2^31-1",
-            [east("components:\n  web: {syncWave: -2147483649}\n")],
-            errors: ["environments/prod/east.yaml:6:19: error: \(waveMessage), found '-2147483649'"]),
+            "component syncWave -10^9-1",
+            [east("components:\n  web: {syncWave: -1000000001}\n")],
+            errors: ["environments/prod/east.yaml:6:19: error: components.web.syncWave \(waveRange), found '-1000000001'"]),
         compile(
-            "component syncWave 2^31-1 compiles",
-            [east("components:\n  web: {syncWave: 2147483647}\n")],
+            "component syncWave 10^9 compiles",
+            [east("components:\n  web: {syncWave: 1000000000}\n")],
             status: 0, output: ["compiled 1 environment"]),
     ]
 }
