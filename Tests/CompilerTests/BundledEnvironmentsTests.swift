@@ -1,8 +1,10 @@
 import Compiler
+import Environments
 import FileSources
 import Foundation
 import ProcessRunner
 import Testing
+import YAML
 
 /// The rendered tree of the repository's own environments/ and templates/.
 let goldenFolder = repositoryRoot.appendingPathComponent("Tests/CompilerTests/Golden")
@@ -78,6 +80,53 @@ extension BundledEnvironmentsTests {
         #expect(result.status == 0, "\(result.output)")
         #expect(!result.output.contains("ERROR"), "\(result.output)")
         #expect(result.output.contains("passed for resource deployment/"), "no built-in object was validated: \(result.output)")
+    }
+}
+
+extension BundledEnvironmentsTests {
+    /// Each template component of each bundled environment is what `kubectl kustomize` makes
+    /// of the template folder with the environment's values written in (a plain folder gets a
+    /// kustomization listing its files): an oracle for the bytes, the order, the generators
+    /// and the placeholders that is not gitopsc itself. (The bundled environments have no
+    /// patches; patches are compared with kubectl in the Kustomize tests.)
+    @Test(.enabled(if: Oracles.executable("kubectl") != nil, "kubectl is not on PATH: skipping the template oracle"))
+    func templateComponentsAreWhatKubectlBuildsFromTheResolvedFolders() throws {
+        let tree = try compileBundled()
+        let specs = try EnvironmentLoader.load(root: repositoryRoot.path, displayBase: repositoryRoot.path)
+        var compared = 0
+        for environment in tree.environments {
+            let spec = try #require(specs.first { $0.name == environment.name }).spec
+            for component in environment.components {
+                let template = repositoryRoot.appendingPathComponent("templates/\(component.name)")
+                guard FileManager.default.fileExists(atPath: template.path) else { continue }
+                var files: [String: String] = [:]
+                for name in try FileManager.default.contentsOfDirectory(atPath: template.path) {
+                    files[name] = try Self.resolved(String(contentsOf: template.appendingPathComponent(name), encoding: .utf8), in: spec)
+                }
+                if files["kustomization.yaml"] == nil {
+                    files["kustomization.yaml"] = "resources:\n" + files.keys.sorted().map { "- \($0)\n" }.joined()
+                }
+                let folder = try SourceTree(files)
+                let oracle = try runProcess(Oracles.executable("kubectl")!, ["kustomize", folder.root.path])
+                #expect(oracle.status == 0, "\(oracle.stderr)")
+                let path = tree.layout.manifestPath(environment: environment.name, component: component.name)
+                #expect(tree.files[path] == oracle.stdout, "\(path) differs from kubectl kustomize of the resolved template")
+                compared += 1
+            }
+        }
+        #expect(compared == 16, "two template components in each of the eight environments")
+    }
+
+    /// Text with every `${path}` replaced by the spec's scalar at that path (values may hold
+    /// placeholders themselves); `$${` is a literal `${`.
+    static func resolved(_ text: String, in spec: Node) throws -> String {
+        var output = text
+        while let range = output.range(of: #"(?<!\$)\$\{[^}]+\}"#, options: .regularExpression) {
+            let path = output[range].dropFirst(2).dropLast().split(separator: ".").map(String.init)
+            let value = try #require(spec[path: path]?.scalar?.value, "no scalar at \(path.joined(separator: "."))")
+            output.replaceSubrange(range, with: value)
+        }
+        return output.replacingOccurrences(of: "$${", with: "${")
     }
 }
 
