@@ -1,4 +1,5 @@
 import Diagnostics
+import FileSources
 import Foundation
 
 /// Writes a rendered tree into an output folder, touching only paths gitopsc owns: files
@@ -27,7 +28,7 @@ public enum OutputWriter {
         switch entryKind(output) {
         case nil, .folder: break
         case .file, .link:
-            throw Diagnostic.error("output.not-a-folder", "output folder '\(output)' exists and is not a folder; nothing was written")
+            throw Diagnostic.error("output.not-a-folder", "output folder '\(shown(output))' exists and is not a folder; nothing was written")
         }
         let previous = try FileManager.default.contents(atPath: output + "/" + manifestPath).map { bytes throws(Diagnostic) in
             try OwnershipManifest.read(bytes, file: output + "/" + manifestPath, layout: layout)
@@ -43,7 +44,7 @@ public enum OutputWriter {
         }
         for path in deletions where entryKind(output + "/" + path) == .file {
             let full = output + "/" + path
-            guard unlink(full) == 0 else { throw ioError("cannot delete '\(full)'", errno) }
+            guard unlink(full) == 0 else { throw ioError("cannot delete '\(shown(full))'", errno) }
             summary.deleted += 1
             removeEmptyFolders(from: URL(fileURLWithPath: full).deletingLastPathComponent().path, upTo: output)
         }
@@ -51,6 +52,11 @@ public enum OutputWriter {
             try writeIfChanged(manifest, to: output + "/" + manifestPath, summary: &summary)
         }
         return summary
+    }
+
+    /// A path as messages print it: relative to the current folder when below it.
+    private static func shown(_ path: String) -> String {
+        displayPath(path, base: FileManager.default.currentDirectoryPath)
     }
 
     private enum EntryKind { case file, folder, link }
@@ -80,11 +86,11 @@ public enum OutputWriter {
             case .link:
                 throw Diagnostic.error(
                     "output.symlink",
-                    "'\(current)' is a symbolic link; gitopsc writes and deletes only real files and folders below the output folder, so nothing was written")
+                    "'\(shown(current))' is a symbolic link; gitopsc writes and deletes only real files and folders below the output folder, so nothing was written")
             case .folder, .file:
                 throw Diagnostic.error(
                     "output.conflict",
-                    "'\(current)' is a \(isLast ? "folder" : "file") where the rendered tree needs a \(isLast ? "file" : "folder"); nothing was written")
+                    "'\(shown(current))' is a \(isLast ? "folder" : "file") where the rendered tree needs a \(isLast ? "file" : "folder"); nothing was written")
             }
         }
     }
@@ -100,7 +106,7 @@ public enum OutputWriter {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
-            throw ioError("cannot write '\(path)'", (error as NSError).posixCode)
+            throw ioError("cannot write '\(shown(path))'", (error as NSError).posixCode)
         }
         summary.written += 1
     }
