@@ -1,4 +1,5 @@
 import Diagnostics
+import FileSources
 import YAML
 
 /// The one mapping between the rendered model and paths in the output folder or branch:
@@ -59,17 +60,25 @@ public struct RenderedLayout: Sendable, Equatable {
         "\(prefix).gitopsc/manifest.json"
     }
 
-    /// The bytes of every file of the environments, and the ownership manifest that lists them.
+    /// The bytes of every file of the environments, emitted concurrently, and the ownership
+    /// manifest that lists them.
     func files(of environments: [RenderedEnvironment]) -> [String: String] {
         var files: [String: String] = [:]
-        for environment in environments {
-            for component in environment.components {
-                files[manifestPath(environment: environment.name, component: component.name)] = YAMLEmitter.emitStream(component.objects)
-                files[applicationPath(environment: environment.name, component: component.name)] = YAMLEmitter.emit(component.application)
-            }
-            files[rootPath(environment: environment.name)] = YAMLEmitter.emit(environment.root)
+        for environmentFiles in concurrentMap(environments.count, { index in self.files(of: environments[index]) }) {
+            files.merge(environmentFiles) { first, _ in first }
         }
         files[ownershipManifestPath] = OwnershipManifest(paths: files.keys.sorted(), environments: environments.map(\.name)).json
+        return files
+    }
+
+    /// One environment's files.
+    private func files(of environment: RenderedEnvironment) -> [String: String] {
+        var files: [String: String] = [:]
+        for component in environment.components {
+            files[manifestPath(environment: environment.name, component: component.name)] = YAMLEmitter.emitStream(component.objects)
+            files[applicationPath(environment: environment.name, component: component.name)] = YAMLEmitter.emit(component.application)
+        }
+        files[rootPath(environment: environment.name)] = YAMLEmitter.emit(environment.root)
         return files
     }
 
