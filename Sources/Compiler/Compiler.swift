@@ -59,8 +59,8 @@ public final class Compiler: Sendable {
             case .failure(let list): problems += list.diagnostics
             }
         }
-        // Checks across environments see every environment of the project, not only the
-        // selected ones: a collision with an environment compiled another time is one too.
+        // Nesting is checked over every concrete environment of the project (their folders
+        // share the tree whichever are compiled); names and clusters over those compiled.
         problems += Collisions.problems(in: rendered, all: all, layout: layout)
         if !problems.isEmpty { throw DiagnosticList(problems) }
         return RenderedTree(layout: layout, environments: rendered.map(\.environment))

@@ -414,11 +414,10 @@ public enum Generators {
 
     private static func bool(_ node: Node?, field: String) throws(Diagnostic) -> Bool {
         guard let node, !node.isNull else { return false }
-        let normalized = JSONPatch.yaml11Booleans(node)
-        guard normalized.type == .bool, let text = normalized.text else {
+        guard let flag = JSONPatch.yaml11Booleans(node).boolValue else {
             throw Diagnostic.error(code, "'\(field)' must be a bool, found \(JSONPatch.describeType(node))", at: node.mark.location)
         }
-        return text.lowercased() == "true"
+        return flag
     }
 
     /// kustomize's path for the name, looked up as one key (see `hashSuffix`).

@@ -41,7 +41,7 @@ enum Replacements {
                       try selector.matchesSelectors(resource) else { continue }
                 for path in paths {
                     let steps = FieldPath.split(path)
-                    let create = options?["create"]?.text == "true"
+                    let create = options?["create"]?.boolValue ?? false
                     var changed = false
                     resources[index].node = try FieldPath.update(resource.node, steps, create: create ? value : nil) { field throws(Diagnostic) in
                         changed = true
