@@ -90,9 +90,9 @@ func folderSnapshot(_ root: URL) -> [String: String] {
     return snapshot
 }
 
-/// The limits every hostile run gets: a crash or a runaway allocation ends the child, not
-/// the test run, and a hang ends after `seconds`.
-let hostileMemoryLimitKiB = 2_000_000
+/// The limits every hostile run gets (1 GB of address space, 20 s): a crash or a runaway
+/// allocation ends the child, not the test run, and a hang ends at the timeout.
+let hostileMemoryLimitKiB = 1_000_000
 let hostileTimeoutSeconds = 20
 
 /// Runs the built gitopsc in `folder` under the memory cap and the timeout.
