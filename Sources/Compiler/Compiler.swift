@@ -254,19 +254,21 @@ public final class Compiler: Sendable {
             // A build that fails as written may be one that needs its placeholders resolved
             // (a placeholder in a patch target); the build below reports its own failure.
         }
-        let unresolved = ProblemCollector()
+        // Problems gathered inside a callback that can throw only one.
+        let unresolved = Locked<[Diagnostic]>([])
         let store = SourceStore(sharing: builder.store) { document throws(Diagnostic) in
             do throws(DiagnosticList) {
                 return try Placeholders.substitute(in: document, for: environment)
             } catch {
-                unresolved.add(error.diagnostics)
+                unresolved.withValue { $0 += error.diagnostics }
                 throw error.diagnostics[0]
             }
         }
         do {
             return try KustomizeBuilder(store: store).objects(at: location.path, referencedAt: location.reference)
         } catch {
-            throw DiagnosticList(unresolved.diagnostics.isEmpty ? [error] : unresolved.diagnostics)
+            let collected = unresolved.withValue { $0 }
+            throw DiagnosticList(collected.isEmpty ? [error] : collected)
         }
     }
 
@@ -407,24 +409,6 @@ public final class Compiler: Sendable {
         var copy = resource
         copy.owner = component
         return copy
-    }
-}
-
-/// Problems gathered from inside a callback that can throw only one.
-private final class ProblemCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var collected: [Diagnostic] = []
-
-    func add(_ diagnostics: [Diagnostic]) {
-        lock.lock()
-        collected += diagnostics
-        lock.unlock()
-    }
-
-    var diagnostics: [Diagnostic] {
-        lock.lock()
-        defer { lock.unlock() }
-        return collected
     }
 }
 

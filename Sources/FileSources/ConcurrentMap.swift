@@ -9,14 +9,20 @@ public let workerStackSize = 16 << 20
 /// `body(0) ... body(count - 1)` run concurrently on as many threads as there are cores,
 /// results in index order: the one helper for work fanned out over folders or environments.
 public func concurrentMap<Value: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> Value) -> [Value] {
-    let slots = Slots<Value>(count: count)
+    // The results so far, and the next index to claim.
+    let state = Locked((results: [Value?](repeating: nil, count: count), next: 0))
     let workers = max(1, min(count, ProcessInfo.processInfo.activeProcessorCount))
     let done = DispatchGroup()
     for _ in 0..<workers {
         done.enter()
         let thread = Thread {
-            while let index = slots.claim() {
-                slots.set(index, body(index))
+            while let index = state.withValue({ state -> Int? in
+                guard state.next < count else { return nil }
+                state.next += 1
+                return state.next - 1
+            }) {
+                let result = body(index)
+                state.withValue { $0.results[index] = result }
             }
             done.leave()
         }
@@ -24,36 +30,5 @@ public func concurrentMap<Value: Sendable>(_ count: Int, _ body: @escaping @Send
         thread.start()
     }
     done.wait()
-    return slots.values
-}
-
-/// Fixed slots written from concurrent work, one per index, and the next index to claim.
-private final class Slots<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Value?]
-    private var next = 0
-
-    init(count: Int) {
-        slots = Array(repeating: nil, count: count)
-    }
-
-    func claim() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < slots.count else { return nil }
-        next += 1
-        return next - 1
-    }
-
-    func set(_ index: Int, _ value: Value) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    var values: [Value] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots.map { $0! }
-    }
+    return state.withValue { $0.results.map { $0! } }
 }

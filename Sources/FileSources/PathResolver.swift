@@ -21,7 +21,7 @@ public final class PathResolver: Sendable {
     private let resolved = Memo<String?>()
     /// Checks that passed, by path and folder as given: a build asks the same ones for
     /// every environment. Refusals are not kept: their message names the reference.
-    private let passed = PassedChecks()
+    private let passed = Locked<[String: String]>([:])
 
     public init(files: any FileSource, roots: [String]? = nil, displayBase: String, hint: String? = nil) {
         self.files = files
@@ -48,7 +48,7 @@ public final class PathResolver: Sendable {
     @discardableResult
     public func check(_ path: String, in folder: String? = nil, at location: SourceLocation?, hint folderHint: String? = nil) throws(Diagnostic) -> String {
         let key = folder.map { path + "\u{0}" + $0 } ?? path
-        if let known = passed[key] { return known }
+        if let known = passed.withValue({ $0[key] }) { return known }
         let path = standardized(path)
         let real = try resolve(path, at: location)
         if let folder, !Self.isWithin(real, try resolve(folder, at: location)) {
@@ -57,7 +57,7 @@ public final class PathResolver: Sendable {
         if let roots, !roots.contains(where: { Self.isWithin(real, $0.resolved) }) {
             throw refusal(path, real: real, folders: roots.map(\.given), hint: hint, at: location)
         }
-        passed[key] = path
+        passed.withValue { $0[key] = path }
         return path
     }
 
@@ -104,23 +104,4 @@ public func standardized(_ path: String) -> String {
         }
     }
     return "/" + segments.joined(separator: "/")
-}
-
-/// A locked dictionary of passed checks.
-private final class PassedChecks: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [String: String] = [:]
-
-    subscript(key: String) -> String? {
-        get {
-            lock.lock()
-            defer { lock.unlock() }
-            return values[key]
-        }
-        set {
-            lock.lock()
-            values[key] = newValue
-            lock.unlock()
-        }
-    }
 }

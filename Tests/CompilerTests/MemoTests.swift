@@ -8,32 +8,15 @@ import Testing
     /// exactly once however many environments ask for it at the same moment.
     @Test func coalescingMakesEachValueOnce() throws {
         let memo = Memo<Int>(coalescing: true)
-        let counter = Counter()
+        let made = Locked(0)
         let results = concurrentMap(64) { index in
             (try? memo.value(for: "key-\(index % 4)") { () throws(Diagnostic) -> Int in
-                counter.increment()
+                made.withValue { $0 += 1 }
                 Thread.sleep(forTimeInterval: 0.01)
                 return index % 4
             }) ?? -1
         }
-        #expect(counter.value == 4)
+        #expect(made.withValue { $0 } == 4)
         #expect(results == (0..<64).map { $0 % 4 })
-    }
-}
-
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-
-    func increment() {
-        lock.lock()
-        count += 1
-        lock.unlock()
-    }
-
-    var value: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return count
     }
 }

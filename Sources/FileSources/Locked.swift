@@ -1,0 +1,18 @@
+import Foundation
+
+/// A value shared between threads, read and changed only under its lock: the one such box
+/// for the caches and collectors of concurrent builds.
+public final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    public init(_ value: Value) {
+        self.value = value
+    }
+
+    public func withValue<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
+}
