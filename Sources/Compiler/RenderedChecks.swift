@@ -6,16 +6,18 @@ import YAML
 /// and OLM need to accept the objects. `gitopsc check` runs them; each problem names the
 /// rendered file and the object.
 public enum RenderedChecks {
+    /// Walks the rendered model, not its bytes: each object is checked where the layout
+    /// writes it.
     public static func validate(_ tree: RenderedTree) -> [Diagnostic] {
         var problems: [Diagnostic] = []
-        for path in tree.files.keys.sorted() where path.hasSuffix(".yaml") {
-            guard let documents = try? YAMLParser.parseStream(tree.files[path]!, file: path) else {
-                problems.append(Diagnostic.error("check.invalid-yaml", "rendered file is not valid YAML", at: SourceLocation(file: path, line: 0, column: 0)))
-                continue
+        let layout = tree.layout
+        for environment in tree.environments {
+            for component in environment.components {
+                let manifest = layout.manifestPath(environment: environment.name, component: component.name)
+                for object in component.objects { problems += check(object, in: manifest) }
+                problems += check(component.application, in: layout.applicationPath(environment: environment.name, component: component.name))
             }
-            for object in documents where object.isMapping {
-                problems += check(object, in: path)
-            }
+            problems += check(environment.root, in: layout.rootPath(environment: environment.name))
         }
         return problems
     }
