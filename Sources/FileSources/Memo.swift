@@ -3,14 +3,10 @@ import Foundation
 
 /// Values derived from sources (parsed files, built folders, rendered templates), computed
 /// once per key and shared by concurrent builds. Failures are remembered too.
-public final class Memo<Value: Sendable>: @unchecked Sendable {
-    private final class Entry: @unchecked Sendable {
-        let lock = NSLock()
-        var result: Result<Value, Diagnostic>?
-    }
+public final class Memo<Value: Sendable>: Sendable {
+    private typealias Slot = Locked<Result<Value, Diagnostic>?>
 
-    private let lock = NSLock()
-    private var entries: [String: Entry] = [:]
+    private let slots = Locked<[String: Slot]>([:])
     private let coalescing: Bool
 
     /// With `coalescing`, concurrent callers of one key wait for the first caller's value,
@@ -23,28 +19,31 @@ public final class Memo<Value: Sendable>: @unchecked Sendable {
     }
 
     public func value(for key: String, make: () throws(Diagnostic) -> Value) throws(Diagnostic) -> Value {
-        lock.lock()
-        let entry = entries[key] ?? Entry()
-        entries[key] = entry
-        lock.unlock()
-        if coalescing { entry.lock.lock() }
-        defer { if coalescing { entry.lock.unlock() } }
-        if let hit = read(entry) { return try hit.get() }
-        let result: Result<Value, Diagnostic>
-        do {
-            result = .success(try make())
-        } catch {
-            result = .failure(error)
+        let slot = slots.withValue { slots in
+            if let existing = slots[key] { return existing }
+            let created = Slot(nil)
+            slots[key] = created
+            return created
         }
-        lock.lock()
-        entry.result = result
-        lock.unlock()
+        func computed() -> Result<Value, Diagnostic> {
+            do {
+                return .success(try make())
+            } catch {
+                return .failure(error)
+            }
+        }
+        if coalescing {
+            // The slot's lock is held while computing: later callers wait for this value.
+            return try slot.withValue { value in
+                if let value { return value }
+                let result = computed()
+                value = result
+                return result
+            }.get()
+        }
+        if let hit = slot.withValue({ $0 }) { return try hit.get() }
+        let result = computed()
+        slot.withValue { $0 = result }
         return try result.get()
-    }
-
-    private func read(_ entry: Entry) -> Result<Value, Diagnostic>? {
-        lock.lock()
-        defer { lock.unlock() }
-        return entry.result
     }
 }
