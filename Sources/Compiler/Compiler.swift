@@ -63,7 +63,8 @@ public final class Compiler: Sendable {
         // share the tree whichever are compiled); names and clusters over those compiled.
         problems += Collisions.problems(in: rendered, all: all, layout: layout)
         if !problems.isEmpty { throw DiagnosticList(problems) }
-        return RenderedTree(layout: layout, environments: rendered.map(\.environment))
+        let sources = [paths.root + "/environments", paths.root + "/templates"] + settings.templateRoots.values.map(\.path).sorted()
+        return RenderedTree(layout: layout, environments: rendered.map(\.environment), sourceFolders: sources)
     }
 
     public var layout: RenderedLayout { RenderedLayout(folder: settings.folder) }

@@ -30,6 +30,7 @@ public enum OutputWriter {
         case .file, .link:
             throw Diagnostic.error("output.not-a-folder", "output folder '\(shown(output))' exists and is not a folder; nothing was written")
         }
+        try checkApart(from: tree.sourceFolders, output: output, layout: layout)
         let previous = try FileManager.default.contents(atPath: output + "/" + manifestPath).map { bytes throws(Diagnostic) in
             try OwnershipManifest.read(bytes, file: output + "/" + manifestPath, layout: layout)
         }
@@ -52,6 +53,23 @@ public enum OutputWriter {
             try writeIfChanged(manifest, to: output + "/" + manifestPath, summary: &summary)
         }
         return summary
+    }
+
+    /// The tree's folder in the output may neither lie in a source folder nor hold one (links
+    /// resolved): `--output-dir environments` would write rendered files where the next run
+    /// reads specs, and pruning could delete sources.
+    private static func checkApart(from sources: [String], output: String, layout: RenderedLayout) throws(Diagnostic) {
+        let disk = LocalFiles()
+        let tree = standardized(layout.treeFolder.isEmpty ? output : output + "/" + layout.treeFolder)
+        let resolvedTree = disk.resolvingSymlinks(tree) ?? tree
+        for source in sources {
+            let resolvedSource = disk.resolvingSymlinks(standardized(source)) ?? source
+            if PathResolver.isWithin(resolvedTree, resolvedSource) || PathResolver.isWithin(resolvedSource, resolvedTree) {
+                throw Diagnostic.error(
+                    "output.overlaps-sources",
+                    "the rendered tree '\(shown(tree))' and the source folder '\(shown(source))' overlap; choose an output folder apart from environments/, templates/ and the template roots; nothing was written")
+            }
+        }
     }
 
     /// A path as messages print it: relative to the current folder when below it.

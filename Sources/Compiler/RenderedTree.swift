@@ -53,9 +53,13 @@ public struct RenderedTree: Sendable {
     public let environments: [RenderedEnvironment]
     /// Path (relative to the output root, starting with the folder) -> file text.
     public let files: [String: String]
+    /// The folders the tree was compiled from (environments, templates, template roots):
+    /// an output that overlaps them would write into the sources.
+    public let sourceFolders: [String]
 
-    public init(layout: RenderedLayout, environments: [RenderedEnvironment]) {
+    public init(layout: RenderedLayout, environments: [RenderedEnvironment], sourceFolders: [String] = []) {
         self.layout = layout
+        self.sourceFolders = sourceFolders
         self.environments = environments.sorted { $0.name < $1.name }
         files = layout.files(of: self.environments)
     }

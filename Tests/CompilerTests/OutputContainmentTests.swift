@@ -71,4 +71,18 @@ import Testing
         let error = try #require(writeError(tree))
         #expect(error.description == "error: output folder '\(output)' exists and is not a folder; nothing was written")
     }
+
+    @Test(arguments: ["environments", "templates/web"])
+    func anOutputFolderInsideTheSourcesIsRefused(folder: String) throws {
+        let tree = try sources.compile()
+        let output = sources.root.appendingPathComponent(folder).path
+        do {
+            _ = try OutputWriter.write(tree, to: output)
+            Issue.record("the write succeeded")
+        } catch {
+            #expect(error.code == "output.overlaps-sources")
+            #expect(error.message.hasSuffix("nothing was written"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: output + "/clusters"))
+    }
 }
