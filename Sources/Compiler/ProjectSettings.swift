@@ -1,6 +1,7 @@
 import Diagnostics
 import FileSources
 import Foundation
+import Manifests
 import YAML
 
 /// `gitopsc.yaml` at the source root: where the rendered tree goes and how Argo CD reads it.
@@ -13,6 +14,9 @@ import YAML
 /// output: out                                           # default folder of `gitopsc compile`
 /// templateRoots:                                        # template folders outside this root,
 ///   upstream: ../infra-deployments/components           # named as `upstream:path` in specs
+/// argocd:
+///   bootstrap: applicationset                           # or root (default): how Argo CD finds
+///   namespace: openshift-gitops                         # the environments' root Applications
 /// ```
 public struct ProjectSettings: Sendable {
     public var repositoryURL = "https://git.example.com/gitops.git"
@@ -23,6 +27,18 @@ public struct ProjectSettings: Sendable {
     /// from, by name. Nothing outside the root is readable unless named here, as kustomize's
     /// load restrictor keeps a build inside its folder.
     public var templateRoots: [String: TemplateRoot] = [:]
+    /// How the environments' root Applications reach Argo CD.
+    public var bootstrap = Bootstrap.root
+    /// The Argo CD namespace of the ApplicationSet.
+    public var argocdNamespace = ArgoApplications.defaultNamespace
+
+    public enum Bootstrap: String, Sendable, CaseIterable {
+        /// Each cluster's `<folder>/<env>/root.yaml` is applied once, by hand or by an
+        /// app-of-apps the team already has.
+        case root
+        /// One ApplicationSet creates every environment's root Application.
+        case applicationset
+    }
 
     public struct TemplateRoot: Sendable {
         /// Absolute and standardized.
@@ -32,7 +48,9 @@ public struct ProjectSettings: Sendable {
     }
 
     public static let fileName = "gitopsc.yaml"
-    static let fields: [String: Set<String>] = ["": ["repository", "output", "templateRoots"], "repository": ["url", "branch", "folder"]]
+    static let fields: [String: Set<String>] = [
+        "": ["repository", "output", "templateRoots", "argocd"], "repository": ["url", "branch", "folder"], "argocd": ["bootstrap", "namespace"],
+    ]
 
     public init() {}
 
@@ -55,6 +73,18 @@ public struct ProjectSettings: Sendable {
             settings.folder = try string(repository["folder"]) ?? settings.folder
         }
         settings.output = try string(node["output"]) ?? settings.output
+        if let argocd = node["argocd"], !argocd.isNull {
+            try check(argocd, section: "argocd", file: display)
+            if let bootstrap = argocd["bootstrap"], let text = try string(bootstrap) {
+                guard let mode = Bootstrap(rawValue: text) else {
+                    throw Diagnostic.error(
+                        "settings.invalid", "argocd.bootstrap must be one of \(Bootstrap.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'",
+                        at: bootstrap.mark.location)
+                }
+                settings.bootstrap = mode
+            }
+            settings.argocdNamespace = try string(argocd["namespace"]) ?? settings.argocdNamespace
+        }
         if let roots = node["templateRoots"], !roots.isNull {
             guard let entries = roots.entries else {
                 throw Diagnostic.error("settings.invalid", "templateRoots must be a mapping of names to folders", at: roots.mark.location)
