@@ -14,6 +14,7 @@ import YAML
 /// output: out                                           # default folder of `gitopsc compile`
 /// templateRoots:                                        # template folders outside this root,
 ///   upstream: ../infra-deployments/components           # named as `upstream:path` in specs
+///   vendored: {path: upstream/tree, fetch: ./fetch-upstream}   # with what brings a missing one
 /// argocd:
 ///   bootstrap: applicationset                           # or root (default): how Argo CD finds
 ///   namespace: openshift-gitops                         # the environments' root Applications
@@ -95,11 +96,26 @@ public struct ProjectSettings: Sendable {
                         "settings.invalid", "template root name '\(entry.name)' must be lower-case letters, digits, '.', '_' or '-'",
                         at: entry.key.mark.location)
                 }
-                guard let relative = try string(entry.value), !relative.isEmpty else {
-                    throw Diagnostic.error("settings.invalid", "template root '\(entry.name)' needs a folder", at: entry.value.mark.location)
+                // A folder, or `{path: FOLDER, fetch: COMMAND}` naming what brings the folder.
+                let folder = entry.value.entries == nil ? entry.value : entry.value["path"] ?? Node.string("", mark: entry.value.mark)
+                var fetch: String?
+                if entry.value.entries != nil {
+                    try check(entry.value, section: "templateRoots.\(entry.name)", known: ["path", "fetch"], file: display)
+                    fetch = try string(entry.value["fetch"])
+                }
+                guard let relative = try string(folder), !relative.isEmpty else {
+                    throw Diagnostic.error("settings.invalid", "template root '\(entry.name)' needs a folder", at: folder.mark.location)
                 }
                 let path = standardized(relative.hasPrefix("/") ? relative : root + "/" + relative)
-                settings.templateRoots[entry.name] = TemplateRoot(path: path, location: entry.value.mark.location)
+                // A missing root would fail later as a missing template; say what to do now.
+                guard files.kind(of: path) == .folder else {
+                    throw Diagnostic.error(
+                        "settings.missing-template-root",
+                        "template root '\(entry.name)': folder '\(displayPath(path, base: displayBase))' does not exist"
+                            + (fetch.map { "; fetch it with \($0) (run in \(displayPath(root, base: displayBase)))" } ?? ""),
+                        at: folder.mark.location)
+                }
+                settings.templateRoots[entry.name] = TemplateRoot(path: path, location: folder.mark.location)
             }
         }
         let parts = settings.folder.split(separator: "/", omittingEmptySubsequences: false)
@@ -111,11 +127,11 @@ public struct ProjectSettings: Sendable {
         return settings
     }
 
-    private static func check(_ node: Node, section: String, file: String) throws(Diagnostic) {
+    private static func check(_ node: Node, section: String, known: Set<String>? = nil, file: String) throws(Diagnostic) {
         guard let entries = node.entries else {
             throw Diagnostic.error("settings.invalid", "'\(section.isEmpty ? file : section)' must be a mapping", at: node.mark.location ?? SourceLocation(file: file, line: 1, column: 1))
         }
-        let known = fields[section] ?? []
+        let known = known ?? fields[section] ?? []
         for entry in entries where !known.contains(entry.name) {
             throw Diagnostic.error(
                 "settings.unknown-field",

@@ -106,12 +106,14 @@ enum GitDate {
             "\(variable) '\(text)' is not a date git reads: use '@SECONDS +HHMM', ISO 8601 (2005-04-07T22:13:13+02:00) or RFC 2822")
     }
 
-    /// `[@]SECONDS [±HHMM]`.
+    /// `@SECONDS [±HHMM]`, or `SECONDS ±HHMM` with more than eight digits (git reads shorter
+    /// numbers as dates).
     private static func epoch(_ text: String) -> (Int64, Int32)? {
         let parts = text.split(separator: " ")
         guard (1...2).contains(parts.count) else { return nil }
         let hasAt = parts[0].hasPrefix("@")
-        guard let seconds = Int64(parts[0].dropFirst(hasAt ? 1 : 0)), seconds >= 0 else { return nil }
+        let digits = parts[0].dropFirst(hasAt ? 1 : 0)
+        guard hasAt || digits.count > 8, !digits.isEmpty, digits.allSatisfy({ ("0"..."9").contains($0) }), let seconds = Int64(digits), seconds >= 0 else { return nil }
         if parts.count == 1 { return hasAt ? (seconds, 0) : nil }
         return offset(String(parts[1])).map { (seconds, $0) }
     }

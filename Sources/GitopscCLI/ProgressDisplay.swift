@@ -7,7 +7,7 @@ import Foundation
 struct ProgressOptions: ParsableArguments {
     @Flag(
         name: .customLong("progress"), inversion: .prefixedNo,
-        help: "Show environments done / total on stderr for runs over one second (default: only on a terminal, and not when CI is set).")
+        help: "Show environments done / total on stderr (default: on a terminal for runs over one second, and not when CI is set).")
     var progress: Bool?
 
     /// The display to report to, nil when progress is off: by default only on a terminal and
@@ -16,20 +16,23 @@ struct ProgressOptions: ParsableArguments {
         let terminal = isatty(STDERR_FILENO) == 1
         let inCI = !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty
         guard progress ?? (terminal && !inCI) else { return nil }
-        return ProgressDisplay(terminal: terminal)
+        // Asked for, it shows from the start; by default only runs long enough to wait on.
+        return ProgressDisplay(terminal: terminal, delay: progress == true ? 0 : ProgressDisplay.defaultDelay)
     }
 }
 
-/// Shows progress once a run has taken a second: on a terminal one line rewritten in place
+/// Shows progress once a run has taken `delay`: on a terminal one line rewritten in place
 /// (and erased at the end), elsewhere (when asked) a line per second and one at the end.
 final class ProgressDisplay: Sendable {
-    /// Runs faster than this show nothing.
-    static let delay: TimeInterval = 1
+    /// By default, runs faster than this show nothing.
+    static let defaultDelay: TimeInterval = 1
     let terminal: Bool
+    let delay: TimeInterval
     private let state = Locked((start: Date(), lastShown: Date.distantPast, shown: false, done: 0))
 
-    init(terminal: Bool) {
+    init(terminal: Bool, delay: TimeInterval) {
         self.terminal = terminal
+        self.delay = delay
     }
 
     var report: Compiler.Progress {
@@ -42,7 +45,7 @@ final class ProgressDisplay: Sendable {
             guard done > state.done else { return }
             state.done = done
             let now = Date()
-            guard now.timeIntervalSince(state.start) >= Self.delay else { return }
+            guard now.timeIntervalSince(state.start) >= delay else { return }
             let interval: TimeInterval = terminal ? 0.1 : 1
             guard done == total || now.timeIntervalSince(state.lastShown) >= interval else { return }
             state.lastShown = now

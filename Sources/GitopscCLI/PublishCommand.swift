@@ -83,7 +83,7 @@ struct PublishCommand: ParsableCommand {
                 print("nothing changed: \(result.branch) stays at \(tip)")
             }
             for status in result.pushStatuses {
-                print("push \(push ?? ""): \(status)")
+                print("push \(Publisher.withoutCredentials(push ?? "")): \(status)")
             }
         }
     }

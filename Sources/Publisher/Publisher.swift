@@ -89,12 +89,22 @@ public enum Publisher {
                 "publish.push-rejected",
                 "the remote '\(remote)' kept moving: \(maxPushAttempts) pushes were rejected as non-fast-forward")
         } catch let error as DiagnosticList {
-            throw error
+            throw redacted(error, remote: request.push)
         } catch let error as Diagnostic {
-            throw DiagnosticList([error])
+            throw redacted(DiagnosticList([error]), remote: request.push)
         } catch {
             throw DiagnosticList([Diagnostic.error("publish.internal", "\(error)")])
         }
+    }
+
+    /// Problems with a push URL's credentials removed from their messages: CI logs show them.
+    static func redacted(_ list: DiagnosticList, remote: String?) -> DiagnosticList {
+        guard let remote, case let clean = withoutCredentials(remote), clean != remote else { return list }
+        return DiagnosticList(list.diagnostics.map { diagnostic in
+            var copy = diagnostic
+            copy.message = copy.message.replacingOccurrences(of: remote, with: clean)
+            return copy
+        })
     }
 
     /// One commit of the rendered tree on the branch's current tip (or none when unchanged).
@@ -154,7 +164,7 @@ public enum Publisher {
     /// A remote URL with any user information removed from `scheme://user:secret@host/...`:
     /// CI systems put tokens there, as the user or the password. The scp-like form
     /// (`git@host:path`) names an ssh user, never a secret, and stays as it is.
-    static func withoutCredentials(_ url: String) -> String {
+    public static func withoutCredentials(_ url: String) -> String {
         guard let scheme = url.range(of: "://") else { return url }
         let rest = url[scheme.upperBound...]
         let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }

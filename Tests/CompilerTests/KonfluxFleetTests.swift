@@ -8,10 +8,23 @@ import Testing
 /// examples/konflux-pipeline-service, must render exactly the `deploy.yaml` files committed
 /// in that repository (../shared/corpus).
 @Suite struct KonfluxFleetTests {
-    static let example = repositoryRoot.appendingPathComponent("examples/konflux-pipeline-service")
     static let fleet = repositoryRoot.deletingLastPathComponent()
         .appendingPathComponent("shared/corpus/infra-deployments/tree/components/pipeline-service")
     static let hasFleet = FileManager.default.fileExists(atPath: fleet.path)
+    /// A copy of examples/konflux-pipeline-service whose upstream/ links to the corpus's
+    /// snapshot of infra-deployments (at the commit fetch-upstream pins), as
+    /// `fetch-upstream --link` makes it.
+    static let example: URL = {
+        let source = repositoryRoot.appendingPathComponent("examples/konflux-pipeline-service")
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-konflux-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+        for name in ["environments", "gitopsc.yaml"] {
+            try? FileManager.default.copyItem(at: source.appendingPathComponent(name), to: copy.appendingPathComponent(name))
+        }
+        try? FileManager.default.createSymbolicLink(
+            at: copy.appendingPathComponent("upstream"), withDestinationURL: fleet.deletingLastPathComponent().deletingLastPathComponent())
+        return copy
+    }()
 
     /// Every folder of the fleet with a rendered `deploy.yaml`: the clusters.
     static func clusters() throws -> [String] {
