@@ -11,18 +11,17 @@ import Testing
     static let fleet = repositoryRoot.deletingLastPathComponent()
         .appendingPathComponent("shared/corpus/infra-deployments/tree/components/pipeline-service")
     static let hasFleet = FileManager.default.fileExists(atPath: fleet.path)
-    /// A copy of examples/konflux-pipeline-service whose upstream/ links to the corpus's
-    /// snapshot of infra-deployments (at the commit fetch-upstream pins), as
-    /// `fetch-upstream --link` makes it.
+    /// A copy of examples/konflux-pipeline-service whose template root is the corpus's
+    /// snapshot of infra-deployments (the commit fetch-upstream pins), named by its absolute
+    /// path: outside the copy, as a revision's snapshot test needs.
     static let example: URL = {
         let source = repositoryRoot.appendingPathComponent("examples/konflux-pipeline-service")
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-konflux-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
-        for name in ["environments", "gitopsc.yaml"] {
-            try? FileManager.default.copyItem(at: source.appendingPathComponent(name), to: copy.appendingPathComponent(name))
-        }
-        try? FileManager.default.createSymbolicLink(
-            at: copy.appendingPathComponent("upstream"), withDestinationURL: fleet.deletingLastPathComponent().deletingLastPathComponent())
+        try? FileManager.default.copyItem(at: source.appendingPathComponent("environments"), to: copy.appendingPathComponent("environments"))
+        let settings = (try? String(contentsOf: source.appendingPathComponent("gitopsc.yaml"), encoding: .utf8))?
+            .replacingOccurrences(of: "path: upstream/components/pipeline-service", with: "path: \(fleet.path)")
+        try? settings?.write(to: copy.appendingPathComponent("gitopsc.yaml"), atomically: true, encoding: .utf8)
         return copy
     }()
 
@@ -62,10 +61,12 @@ import Testing
         let fromSnapshot = try Compiler(root: Self.example.path, displayBase: Self.example.path, files: snapshot).compile()
         #expect(fromSnapshot.files == local.files)
 
+        // Sealed, the snapshot has no template root: gitopsc.yaml's entry is the error.
         let sealed = SnapshotFiles(root: Self.example.path, files: files)
-        #expect(throws: DiagnosticList.self) {
+        let error = #expect(throws: Diagnostic.self) {
             _ = try Compiler(root: Self.example.path, displayBase: Self.example.path, files: sealed).compile()
         }
+        #expect(error?.code == "settings.missing-template-root")
     }
 
     @Test(.enabled(if: hasFleet && hasCRDValidator, "../shared is absent: validating the fleet's Applications is skipped"))
