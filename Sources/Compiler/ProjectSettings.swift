@@ -46,6 +46,8 @@ public struct ProjectSettings: Sendable {
         public var path: String
         /// Where gitopsc.yaml names it, for errors about the folder.
         public var location: SourceLocation?
+        /// The command that brings the folder when it is missing (`fetch:`), for that error.
+        public var fetch: String?
     }
 
     public static let fileName = "gitopsc.yaml"
@@ -107,15 +109,7 @@ public struct ProjectSettings: Sendable {
                     throw Diagnostic.error("settings.invalid", "template root '\(entry.name)' needs a folder", at: folder.mark.location)
                 }
                 let path = standardized(relative.hasPrefix("/") ? relative : root + "/" + relative)
-                // A missing root would fail later as a missing template; say what to do now.
-                guard files.kind(of: path) == .folder else {
-                    throw Diagnostic.error(
-                        "settings.missing-template-root",
-                        "template root '\(entry.name)': folder '\(displayPath(path, base: displayBase))' does not exist"
-                            + (fetch.map { "; fetch it with \($0) (run in \(displayPath(root, base: displayBase)))" } ?? ""),
-                        at: folder.mark.location)
-                }
-                settings.templateRoots[entry.name] = TemplateRoot(path: path, location: folder.mark.location)
+                settings.templateRoots[entry.name] = TemplateRoot(path: path, location: folder.mark.location, fetch: fetch)
             }
         }
         let parts = settings.folder.split(separator: "/", omittingEmptySubsequences: false)
