@@ -76,10 +76,12 @@ struct InitCommandTests {
         #expect(try String(contentsOf: project.appendingPathComponent("gitopsc.yaml"), encoding: .utf8) == "mine\n")
     }
 
-    /// The scaffold's .pre-commit-config.yaml with the real pre-commit framework: a commit of
-    /// the fresh project passes; one whose spec is invalid is stopped with the error.
-    @Test(.enabled(if: preCommitPath != nil, "pre-commit is not installed (pip install pre-commit): skipping the hook test"))
-    func preCommitHookRunsWithTheFramework() throws {
+    /// The scaffold's .pre-commit-config.yaml (or, `fromHooksManifest`, the `gitopsc-compile`
+    /// hook of this repository's .pre-commit-hooks.yaml) with the real pre-commit framework: a
+    /// commit of the fresh project passes; one whose spec is invalid is stopped with the error.
+    @Test(.enabled(if: preCommitPath != nil, "pre-commit is not installed (pip install pre-commit): skipping the hook test"),
+          arguments: [false, true])
+    func preCommitHookRunsWithTheFramework(fromHooksManifest: Bool) throws {
         let project = try emptyFolder("init-hook")
         defer { try? FileManager.default.removeItem(at: project) }
         let environment = publishIdentity.merging([
@@ -87,10 +89,16 @@ struct InitCommandTests {
             "PRE_COMMIT_HOME": project.appendingPathComponent(".cache/pre-commit").path,
             "NO_COLOR": "1",
         ]) { $1 }
+        let useManifest = fromHooksManifest ? """
+            mkdir -p .cache/hooks && cp "\(hooksManifest.path)" .cache/hooks/
+            git -C .cache/hooks init -q && git -C .cache/hooks add -A && git -C .cache/hooks commit -q -m hooks
+            printf 'repos:\\n- repo: %s\\n  rev: %s\\n  hooks:\\n  - id: gitopsc-compile\\n' "file://$PWD/.cache/hooks" "$(git -C .cache/hooks rev-parse HEAD)" > .pre-commit-config.yaml
+            """ : ""
         let fresh = try bash("""
             set -e
             gitopsc init > /dev/null
             echo .cache/ >> .gitignore
+            \(useManifest)
             git init -q
             pre-commit install > /dev/null
             git add -A
@@ -99,6 +107,8 @@ struct InitCommandTests {
             """, in: project, environment: environment)
         #expect(fresh.status == 0, "\(fresh.output)")
         #expect(fresh.output.contains("COMMITTED"), "\(fresh.output)")
+        let config = try String(contentsOf: project.appendingPathComponent(".pre-commit-config.yaml"), encoding: .utf8)
+        #expect(config.contains("- repo: file://") == fromHooksManifest, "\(config)")
         let broken = try bash("""
             printf 'operator:\\n  installPlanApproval: Sometimes\\n' >> environments/production/prd-2.yaml
             git add -A
