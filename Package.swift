@@ -24,13 +24,15 @@ let package = Package(
             providers: [.apt(["libgit2-dev"])]
         ),
         .target(name: "Diagnostics"),
+        // The source commit scripts/release embeds at build time (empty in a plain build).
+        .target(name: "CBuildInfo"),
         .target(name: "Diff", dependencies: ["YAML", "Diagnostics"]),
         .target(name: "FileSources", dependencies: ["Diagnostics"]),
         .target(name: "YAML", dependencies: ["CYAML", "Diagnostics"]),
         .target(name: "Kustomize", dependencies: ["YAML", "Diagnostics", "FileSources"]),
         .target(name: "Environments", dependencies: ["YAML", "Diagnostics", "FileSources"]),
         .target(name: "Manifests", dependencies: ["YAML", "Diagnostics"]),
-        .target(name: "Compiler", dependencies: ["Environments", "Manifests", "Kustomize", "YAML", "Diagnostics", "FileSources"]),
+        .target(name: "Compiler", dependencies: ["CBuildInfo", "Environments", "Manifests", "Kustomize", "YAML", "Diagnostics", "FileSources"]),
         .target(name: "Publisher", dependencies: ["Compiler", "GitStore", "FileSources", "Diagnostics"]),
         .target(
             name: "GitopscCLI",

@@ -33,9 +33,13 @@ public final class Compiler: Sendable {
         builder = KustomizeBuilder(store: SourceStore(paths: paths.resolver))
     }
 
+    /// How many environments are rendered of how many, reported after each one (from the
+    /// rendering threads), for a progress display.
+    public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
+
     /// Compiles the named environments (all concrete ones when empty), reporting every
     /// problem of every environment together.
-    public func compile(_ names: [String] = []) throws(DiagnosticList) -> RenderedTree {
+    public func compile(_ names: [String] = [], progress: Progress? = nil) throws(DiagnosticList) -> RenderedTree {
         let all = try EnvironmentLoader.load(root: root, displayBase: displayBase, files: builder.store.files)
         var selected = all.filter { !$0.isAbstract }
         if !names.isEmpty {
@@ -50,7 +54,12 @@ public final class Compiler: Sendable {
             selected = selected.filter { names.contains($0.name) }
         }
         let concrete = selected
-        let results = concurrentMap(concrete.count) { index in self.render(concrete[index]) }
+        let done = Locked(0)
+        let results = concurrentMap(concrete.count) { index in
+            let result = self.render(concrete[index])
+            if let progress { progress(done.withValue { $0 += 1; return $0 }, concrete.count) }
+            return result
+        }
         var rendered: [EnvironmentResult] = []
         var problems: [Diagnostic] = []
         for result in results {
@@ -62,9 +71,28 @@ public final class Compiler: Sendable {
         // Nesting is checked over every concrete environment of the project (their folders
         // share the tree whichever are compiled); names and clusters over those compiled.
         problems += Collisions.problems(in: rendered, all: all, layout: layout)
+        if settings.bootstrap == .applicationset {
+            // An ApplicationSet creates its Applications in its own namespace: a root meant for
+            // another one would silently land elsewhere.
+            for result in rendered {
+                let namespace = result.environment.root[path: ["metadata", "namespace"]]?.text
+                if namespace != settings.argocdNamespace {
+                    var problem = Diagnostic.error(
+                        "compile.bootstrap-namespace",
+                        "environment '\(result.environment.name)' puts its root Application in namespace '\(namespace ?? "")', but the ApplicationSet of argocd.bootstrap creates it in '\(settings.argocdNamespace)' (argocd.namespace of gitopsc.yaml); set one namespace for both",
+                        at: SourceLocation(file: result.environment.file, line: 0, column: 0))
+                    problem.chain = result.environment.chain
+                    problems.append(problem)
+                }
+            }
+        }
         if !problems.isEmpty { throw DiagnosticList(problems) }
         let sources = [paths.root + "/environments", paths.root + "/templates"] + settings.templateRoots.values.map(\.path).sorted()
-        return RenderedTree(layout: layout, environments: rendered.map(\.environment), sourceFolders: sources)
+        let applicationSet = settings.bootstrap == .applicationset ? ArgoApplications.applicationSet(
+            name: KubernetesNames.name(layout.treeFolder.isEmpty ? "gitopsc-environments" : "gitopsc-\(layout.treeFolder)"),
+            namespace: settings.argocdNamespace, repositoryURL: settings.repositoryURL, revision: settings.branch,
+            filePattern: layout.bootstrapPattern) : nil
+        return RenderedTree(layout: layout, environments: rendered.map(\.environment), sourceFolders: sources, applicationSet: applicationSet)
     }
 
     public var layout: RenderedLayout { RenderedLayout(folder: settings.folder) }

@@ -1,6 +1,7 @@
 import Diagnostics
 import FileSources
 import Foundation
+import Manifests
 import YAML
 
 /// `gitopsc.yaml` at the source root: where the rendered tree goes and how Argo CD reads it.
@@ -13,6 +14,10 @@ import YAML
 /// output: out                                           # default folder of `gitopsc compile`
 /// templateRoots:                                        # template folders outside this root,
 ///   upstream: ../infra-deployments/components           # named as `upstream:path` in specs
+///   vendored: {path: upstream/tree, fetch: ./fetch-upstream}   # with what brings a missing one
+/// argocd:
+///   bootstrap: applicationset                           # or root (default): how Argo CD finds
+///   namespace: openshift-gitops                         # the environments' root Applications
 /// ```
 public struct ProjectSettings: Sendable {
     public var repositoryURL = "https://git.example.com/gitops.git"
@@ -23,16 +28,32 @@ public struct ProjectSettings: Sendable {
     /// from, by name. Nothing outside the root is readable unless named here, as kustomize's
     /// load restrictor keeps a build inside its folder.
     public var templateRoots: [String: TemplateRoot] = [:]
+    /// How the environments' root Applications reach Argo CD.
+    public var bootstrap = Bootstrap.root
+    /// The Argo CD namespace of the ApplicationSet.
+    public var argocdNamespace = ArgoApplications.defaultNamespace
+
+    public enum Bootstrap: String, Sendable, CaseIterable {
+        /// Each cluster's `<folder>/<env>/root.yaml` is applied once, by hand or by an
+        /// app-of-apps the team already has.
+        case root
+        /// One ApplicationSet creates every environment's root Application.
+        case applicationset
+    }
 
     public struct TemplateRoot: Sendable {
         /// Absolute and standardized.
         public var path: String
         /// Where gitopsc.yaml names it, for errors about the folder.
         public var location: SourceLocation?
+        /// The command that brings the folder when it is missing (`fetch:`), for that error.
+        public var fetch: String?
     }
 
     public static let fileName = "gitopsc.yaml"
-    static let fields: [String: Set<String>] = ["": ["repository", "output", "templateRoots"], "repository": ["url", "branch", "folder"]]
+    static let fields: [String: Set<String>] = [
+        "": ["repository", "output", "templateRoots", "argocd"], "repository": ["url", "branch", "folder"], "argocd": ["bootstrap", "namespace"],
+    ]
 
     public init() {}
 
@@ -55,6 +76,18 @@ public struct ProjectSettings: Sendable {
             settings.folder = try string(repository["folder"]) ?? settings.folder
         }
         settings.output = try string(node["output"]) ?? settings.output
+        if let argocd = node["argocd"], !argocd.isNull {
+            try check(argocd, section: "argocd", file: display)
+            if let bootstrap = argocd["bootstrap"], let text = try string(bootstrap) {
+                guard let mode = Bootstrap(rawValue: text) else {
+                    throw Diagnostic.error(
+                        "settings.invalid", "argocd.bootstrap must be one of \(Bootstrap.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'",
+                        at: bootstrap.mark.location)
+                }
+                settings.bootstrap = mode
+            }
+            settings.argocdNamespace = try string(argocd["namespace"]) ?? settings.argocdNamespace
+        }
         if let roots = node["templateRoots"], !roots.isNull {
             guard let entries = roots.entries else {
                 throw Diagnostic.error("settings.invalid", "templateRoots must be a mapping of names to folders", at: roots.mark.location)
@@ -65,11 +98,18 @@ public struct ProjectSettings: Sendable {
                         "settings.invalid", "template root name '\(entry.name)' must be lower-case letters, digits, '.', '_' or '-'",
                         at: entry.key.mark.location)
                 }
-                guard let relative = try string(entry.value), !relative.isEmpty else {
-                    throw Diagnostic.error("settings.invalid", "template root '\(entry.name)' needs a folder", at: entry.value.mark.location)
+                // A folder, or `{path: FOLDER, fetch: COMMAND}` naming what brings the folder.
+                let folder = entry.value.entries == nil ? entry.value : entry.value["path"] ?? Node.string("", mark: entry.value.mark)
+                var fetch: String?
+                if entry.value.entries != nil {
+                    try check(entry.value, section: "templateRoots.\(entry.name)", known: ["path", "fetch"], file: display)
+                    fetch = try string(entry.value["fetch"])
+                }
+                guard let relative = try string(folder), !relative.isEmpty else {
+                    throw Diagnostic.error("settings.invalid", "template root '\(entry.name)' needs a folder", at: folder.mark.location)
                 }
                 let path = standardized(relative.hasPrefix("/") ? relative : root + "/" + relative)
-                settings.templateRoots[entry.name] = TemplateRoot(path: path, location: entry.value.mark.location)
+                settings.templateRoots[entry.name] = TemplateRoot(path: path, location: folder.mark.location, fetch: fetch)
             }
         }
         let parts = settings.folder.split(separator: "/", omittingEmptySubsequences: false)
@@ -81,11 +121,11 @@ public struct ProjectSettings: Sendable {
         return settings
     }
 
-    private static func check(_ node: Node, section: String, file: String) throws(Diagnostic) {
+    private static func check(_ node: Node, section: String, known: Set<String>? = nil, file: String) throws(Diagnostic) {
         guard let entries = node.entries else {
             throw Diagnostic.error("settings.invalid", "'\(section.isEmpty ? file : section)' must be a mapping", at: node.mark.location ?? SourceLocation(file: file, line: 1, column: 1))
         }
-        let known = fields[section] ?? []
+        let known = known ?? fields[section] ?? []
         for entry in entries where !known.contains(entry.name) {
             throw Diagnostic.error(
                 "settings.unknown-field",

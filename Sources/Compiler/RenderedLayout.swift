@@ -1,5 +1,6 @@
 import Diagnostics
 import FileSources
+import Manifests
 import YAML
 
 /// The one mapping between the rendered model and paths in the output folder or branch:
@@ -9,6 +10,9 @@ import YAML
 /// <folder>/<env>/apps/<component>.yaml       its Argo CD Application
 /// <folder>/<env>/root.yaml                   the environment's app-of-apps
 /// <folder>/.gitopsc/manifest.json            the paths gitopsc owns
+/// <folder>/.gitopsc/applicationset.yaml      with `argocd.bootstrap: applicationset`: the
+/// <folder>/.gitopsc/bootstrap/<root>.yaml    ApplicationSet, and the root Application of
+///                                            each environment its generator reads
 /// ```
 ///
 /// Writing, checking, publishing and diffing all ask it, in both directions, so that no
@@ -60,12 +64,35 @@ public struct RenderedLayout: Sendable, Equatable {
         "\(prefix).gitopsc/manifest.json"
     }
 
-    /// The bytes of every file of the environments, emitted concurrently, and the ownership
-    /// manifest that lists them.
-    func files(of environments: [RenderedEnvironment]) -> [String: String] {
+    public var applicationSetPath: String {
+        "\(prefix).gitopsc/applicationset.yaml"
+    }
+
+    /// The file the ApplicationSet's generator reads for one environment: its root
+    /// Application, named by the root's name (unique, see `Collisions`) in one flat folder,
+    /// so that the generator's pattern matches the same files under Argo CD's default
+    /// globbing (`*` crosses `/`) and its new one (`*` stays in a folder).
+    public func bootstrapPath(environment: String) -> String {
+        "\(prefix).gitopsc/bootstrap/\(ArgoApplications.rootName(environment: environment)).yaml"
+    }
+
+    /// The ApplicationSet generator's path pattern: every `bootstrapPath`, nothing else.
+    public var bootstrapPattern: String {
+        "\(prefix).gitopsc/bootstrap/*.yaml"
+    }
+
+    /// The bytes of every file of the environments, emitted concurrently, the ApplicationSet
+    /// and its generator's files when there is one, and the ownership manifest that lists them.
+    func files(of environments: [RenderedEnvironment], applicationSet: Node?) -> [String: String] {
         var files: [String: String] = [:]
         for environmentFiles in concurrentMap(environments.count, { index in self.files(of: environments[index]) }) {
             files.merge(environmentFiles) { first, _ in first }
+        }
+        if let applicationSet {
+            files[applicationSetPath] = YAMLEmitter.emit(applicationSet)
+            for environment in environments {
+                files[bootstrapPath(environment: environment.name)] = files[rootPath(environment: environment.name)]
+            }
         }
         files[ownershipManifestPath] = OwnershipManifest(paths: files.keys.sorted(), environments: environments.map(\.name)).json
         return files

@@ -56,12 +56,16 @@ public struct RenderedTree: Sendable {
     /// The folders the tree was compiled from (environments, templates, template roots):
     /// an output that overlaps them would write into the sources.
     public let sourceFolders: [String]
+    /// With `argocd.bootstrap: applicationset`, the ApplicationSet that creates every
+    /// environment's root Application.
+    public let applicationSet: Node?
 
-    public init(layout: RenderedLayout, environments: [RenderedEnvironment], sourceFolders: [String] = []) {
+    public init(layout: RenderedLayout, environments: [RenderedEnvironment], sourceFolders: [String] = [], applicationSet: Node? = nil) {
         self.layout = layout
         self.sourceFolders = sourceFolders
+        self.applicationSet = applicationSet
         self.environments = environments.sorted { $0.name < $1.name }
-        files = layout.files(of: self.environments)
+        files = layout.files(of: self.environments, applicationSet: applicationSet)
     }
 
     public var folder: String { layout.folder }

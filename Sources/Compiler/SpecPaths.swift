@@ -54,7 +54,8 @@ struct SpecPaths: Sendable {
             guard files.kind(of: templateRoot.path) == .folder else {
                 throw Diagnostic.error(
                     "compile.missing-template-root",
-                    "template root '\(name)' is '\(templateRoot.path)', which is not a folder (used by '\(text)' at \(node.mark.location?.description ?? "?"))",
+                    "template root '\(name)' is '\(templateRoot.path)', which is not a folder (used by '\(text)' at \(node.mark.location?.description ?? "?"))"
+                        + (templateRoot.fetch.map { "; fetch it with \($0) (run in the folder of gitopsc.yaml)" } ?? ""),
                     at: templateRoot.location)
             }
             base = templateRoot.path

@@ -11,6 +11,11 @@ public enum DiffFormat: Sendable, Equatable {
 }
 
 public enum DiffRenderer {
+    /// The summary line of a diff: `1 of 3 environments differs`, `2 of 2 environments differ`.
+    static func summary(changed: Int, of total: Int) -> String {
+        "\(changed) of \(counted(total, "environment")) \(changed == 1 ? "differs" : "differ")"
+    }
+
     public static func render(_ diff: TreeDiff, as format: DiffFormat) -> String {
         switch format {
         case .text(let colour): TextRenderer.render(diff, colour: colour)

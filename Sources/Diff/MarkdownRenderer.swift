@@ -9,7 +9,7 @@ enum MarkdownRenderer {
         let changed = diff.environments.filter { !$0.isEmpty }
         let title = diff.isEmpty
             ? "### gitopsc diff: no differences\n\n"
-            : "### gitopsc diff: \(changed.count) of \(diff.environments.count) environments differ\n\n"
+            : "### gitopsc diff: \(DiffRenderer.summary(changed: changed.count, of: diff.environments.count))\n\n"
         let budget = maxBytes - noteReserve
         var output = title + "| environment | added | removed | renamed | changed |\n| --- | ---: | ---: | ---: | ---: |\n"
         // Details not shown: environments without their section, and objects left out.

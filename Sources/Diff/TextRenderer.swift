@@ -16,7 +16,7 @@ enum TextRenderer {
             colour ? style.rawValue + text + reset : text
         }
         let changedCount = diff.environments.filter { !$0.isEmpty }.count
-        var output = styled("\(changedCount) of \(diff.environments.count) environments differ", .bold) + "\n"
+        var output = styled(DiffRenderer.summary(changed: changedCount, of: diff.environments.count), .bold) + "\n"
         let width = diff.environments.map(\.name.count).max() ?? 0
         for environment in diff.environments {
             let padding = String(repeating: " ", count: width - environment.name.count)

@@ -13,11 +13,16 @@ public struct ExplainedValue: CustomStringConvertible {
     /// Every layer of the chain, root first, that set, overrode or deleted (value nil) the value,
     /// located at the key that does it.
     public var layers: [(environment: String, location: SourceLocation, value: Node?)]
+    /// With `explain --resolved`: the value with its placeholders resolved for the
+    /// environment, what the cluster actually gets.
+    public var resolvedValue: Node?
 
     /// `env: path = value`, then one `file:line:column: layer sets value` line per layer.
     public var description: String {
         var text = "\(environment): \(path) = "
-        if let value {
+        if let value, let resolvedValue, resolvedValue != value {
+            text += "\(inline(resolvedValue)) (placeholders resolved; written \(inline(value)))"
+        } else if let value {
             text += inline(value)
         } else if let defaultValue {
             text += "\(inline(defaultValue)) (default, not set)"

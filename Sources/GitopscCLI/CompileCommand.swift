@@ -31,6 +31,7 @@ struct CompileCommand: ParsableCommand {
     var revision: String?
 
     @OptionGroup var diagnostics: DiagnosticOptions
+    @OptionGroup var progress: ProgressOptions
 
     func run() throws {
         let root = standardized(self.root)
@@ -39,7 +40,9 @@ struct CompileCommand: ParsableCommand {
                 try Publisher.snapshot(of: revision, in: GitRepository(path: root, searchParents: true), root: root)
             } ?? LocalFiles()
             let compiler = try Compiler(root: root, files: files)
-            let tree = try compiler.compile(environments)
+            let display = progress.display()
+            defer { display?.finish() }
+            let tree = try compiler.compile(environments, progress: display?.report)
             let output = outputDirectory ?? (root + "/" + compiler.settings.output)
             let summary = try OutputWriter.write(tree, to: output)
             print("compiled \(counted(tree.environments.count, "environment")): \(counted(summary.written, "file")) written, \(summary.unchanged) unchanged, \(summary.deleted) deleted")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Diagnostics
 import Environments
 import FileSources
+import Compiler
 import Foundation
 
 struct ExplainCommand: ParsableCommand {
@@ -10,7 +11,9 @@ struct ExplainCommand: ParsableCommand {
         abstract: "Show the value of a spec field for an environment and every layer that set it.",
         discussion: """
             PATH is dotted: operator.channel, tektonConfig.pipeline.enable-api-fields, \
-            components.tekton-results.namespace. Exit status: 0 shown, 2 input error.
+            components.tekton-results.namespace. With --resolved, the value is shown with its \
+            ${...} placeholders resolved for the environment: what the cluster actually gets. \
+            Exit status: 0 shown, 2 input error.
             """
     )
 
@@ -23,13 +26,17 @@ struct ExplainCommand: ParsableCommand {
     @Option(name: .customLong("root"), help: "The source folder holding environments/.")
     var root: String = "."
 
+    @Flag(name: .customLong("resolved"), help: "Resolve the value's placeholders for the environment (the value the cluster gets).")
+    var resolved = false
+
     @OptionGroup var diagnostics: DiagnosticOptions
 
     func run() throws {
         let root = standardized(self.root)
         try diagnostics.reportingInputErrors {
             let environments = try EnvironmentLoader.load(root: root, displayBase: FileManager.default.currentDirectoryPath)
-            print(try Explain.explain(environment, path: path, in: environments))
+            let explained = try Explain.explain(environment, path: path, in: environments)
+            print(resolved ? try Explain.resolving(explained, in: environments) : explained)
         }
     }
 }

@@ -8,8 +8,8 @@ public struct Gitopsc: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "gitopsc",
         abstract: "A GitOps manifest compiler: kustomize-compatible builds, environments, Argo CD and OpenShift Pipelines manifests.",
-        version: gitopscVersion,
-        subcommands: [BuildCommand.self, CompileCommand.self, PublishCommand.self, CheckCommand.self, DiffCommand.self, ExplainCommand.self, SchemaCommand.self]
+        version: gitopscVersionDescription,
+        subcommands: [InitCommand.self, BuildCommand.self, CompileCommand.self, PublishCommand.self, CheckCommand.self, DiffCommand.self, ExplainCommand.self, SchemaCommand.self]
     )
 
     public init() {}

@@ -50,6 +50,7 @@ struct PublishCommand: ParsableCommand {
     @Option(name: .customLong("committer-email")) var committerEmail: String?
 
     @OptionGroup var diagnostics: DiagnosticOptions
+    @OptionGroup var progress: ProgressOptions
 
     func run() throws {
         let root = standardized(self.root)
@@ -64,8 +65,13 @@ struct PublishCommand: ParsableCommand {
         request.committerName = committerName
         request.committerEmail = committerEmail
         request.push = push
+        let display = progress.display()
+        request.progress = display?.report
         try diagnostics.reportingInputErrors {
-            let result = try Publisher.publish(request, displayBase: FileManager.default.currentDirectoryPath)
+            let result = try { () throws(DiagnosticList) in
+                defer { display?.finish() }
+                return try Publisher.publish(request, displayBase: FileManager.default.currentDirectoryPath)
+            }()
             switch result.outcome {
             case .committed(let id, let parent):
                 if parent == nil {
@@ -77,7 +83,7 @@ struct PublishCommand: ParsableCommand {
                 print("nothing changed: \(result.branch) stays at \(tip)")
             }
             for status in result.pushStatuses {
-                print("push \(push ?? ""): \(status)")
+                print("push \(Publisher.withoutCredentials(push ?? "")): \(status)")
             }
         }
     }

@@ -92,6 +92,57 @@ public enum ArgoApplications {
             destination: destination, path: "\(context.environmentPath)/apps", ignoreDifferences: nil, context: context)
     }
 
+    /// The ApplicationSet of `argocd.bootstrap: applicationset`: a git files generator over
+    /// the published branch reads one file per environment (its root Application, at a path
+    /// `filePattern` matches) and creates that root Application, so no cluster's `root.yaml`
+    /// is applied by hand. The template copies the file's fields, the structured ones
+    /// (labels, finalizers, sync policy) through `templatePatch`, so the Application created is
+    /// the root Application gitopsc rendered.
+    public static func applicationSet(
+        name: String, namespace: String, repositoryURL: String, revision: String, filePattern: String
+    ) -> Node {
+        let field = { (path: String) in Node.string("{{.\(path)}}") }
+        let template: Node = .mapping([
+            ("metadata", .mapping([("name", field("metadata.name"))])),
+            ("spec", .mapping([
+                ("project", field("spec.project")),
+                ("destination", .mapping([
+                    ("server", field("spec.destination.server")),
+                    ("namespace", field("spec.destination.namespace")),
+                ])),
+                ("source", .mapping([
+                    ("repoURL", field("spec.source.repoURL")),
+                    ("path", field("spec.source.path")),
+                    ("targetRevision", field("spec.source.targetRevision")),
+                ])),
+            ])),
+        ])
+        // `hasKey`: with missingkey=error, reading an absent key fails even inside `if`.
+        let patch = """
+            metadata:
+              labels: {{ toJson .metadata.labels }}
+            {{- if hasKey .metadata "finalizers" }}
+              finalizers: {{ toJson .metadata.finalizers }}
+            {{- end }}
+            spec:
+              syncPolicy: {{ toJson .spec.syncPolicy }}
+
+            """
+        return object(
+            apiVersion: "argoproj.io/v1alpha1", kind: "ApplicationSet", name: name, namespace: namespace,
+            body: [("spec", .mapping([
+                ("goTemplate", .scalar("true")),
+                ("goTemplateOptions", .sequence([.string("missingkey=error")])),
+                ("generators", .sequence([.mapping([("git", .mapping([
+                    ("repoURL", .string(repositoryURL)),
+                    ("revision", .string(revision)),
+                    ("files", .sequence([.mapping([("path", .string(filePattern))])])),
+                ]))])])),
+                ("template", template),
+                ("templatePatch", .string(patch)),
+            ]))])
+    }
+
     private static func destination(_ cluster: Node, namespace: String) throws(Diagnostic) -> Node {
         let section = Section(node: cluster, path: "cluster")
         let server = try section.string("server")

@@ -24,6 +24,8 @@ public struct PublishRequest: Sendable {
     public var committerEmail: String?
     /// Push the branch to this remote (a path or URL) after committing.
     public var push: String?
+    /// Told how many environments are rendered, for a progress display.
+    public var progress: Compiler.Progress?
 
     public init(root: String, repository: String) {
         self.root = root
@@ -61,7 +63,7 @@ public enum Publisher {
         do {
             let source = try loadSource(request)
             let compiler = try Compiler(root: request.root, displayBase: displayBase, files: source.files)
-            let tree = try compiler.compile(request.environments)
+            let tree = try compiler.compile(request.environments, progress: request.progress)
             let branch = request.branch ?? compiler.settings.branch
             let target = try GitRepository(path: request.repository)
             guard let remote = request.push else {
@@ -87,12 +89,22 @@ public enum Publisher {
                 "publish.push-rejected",
                 "the remote '\(remote)' kept moving: \(maxPushAttempts) pushes were rejected as non-fast-forward")
         } catch let error as DiagnosticList {
-            throw error
+            throw redacted(error, remote: request.push)
         } catch let error as Diagnostic {
-            throw DiagnosticList([error])
+            throw redacted(DiagnosticList([error]), remote: request.push)
         } catch {
             throw DiagnosticList([Diagnostic.error("publish.internal", "\(error)")])
         }
+    }
+
+    /// Problems with a push URL's credentials removed from their messages: CI logs show them.
+    static func redacted(_ list: DiagnosticList, remote: String?) -> DiagnosticList {
+        guard let remote, case let clean = withoutCredentials(remote), clean != remote else { return list }
+        return DiagnosticList(list.diagnostics.map { diagnostic in
+            var copy = diagnostic
+            copy.message = copy.message.replacingOccurrences(of: remote, with: clean)
+            return copy
+        })
     }
 
     /// One commit of the rendered tree on the branch's current tip (or none when unchanged).
@@ -128,7 +140,7 @@ public enum Publisher {
         if let revision = request.revision {
             return Source(
                 files: try snapshot(of: revision, in: repository, root: request.root),
-                commit: try repository.resolve(revision), dirty: false, repository: repository.workingDirectory ?? repository.gitDirectory)
+                commit: try repository.resolve(revision), dirty: false, repository: try provenance(of: repository))
         }
         let dirty = try repository.isDirty()
         if dirty && !request.allowDirty {
@@ -136,7 +148,28 @@ public enum Publisher {
                 "publish.dirty-source",
                 "the source working tree has uncommitted changes; commit them, publish a revision with --rev, or pass --allow-dirty (the commit is then marked dirty)")
         }
-        return Source(files: LocalFiles(), commit: try repository.headCommit(), dirty: dirty, repository: repository.workingDirectory ?? repository.gitDirectory)
+        return Source(files: LocalFiles(), commit: try repository.headCommit(), dirty: dirty, repository: try provenance(of: repository))
+    }
+
+    /// How the `Source-Repository:` trailer names the source repository: its `origin` URL
+    /// without credentials (the commit is public wherever the branch is), or its path when it
+    /// has no `origin`.
+    static func provenance(of repository: GitRepository) throws(Diagnostic) -> String {
+        guard let origin = try repository.remoteURL(named: "origin") else {
+            return standardized(repository.workingDirectory ?? repository.gitDirectory)
+        }
+        return withoutCredentials(origin)
+    }
+
+    /// A remote URL with any user information removed from `scheme://user:secret@host/...`:
+    /// CI systems put tokens there, as the user or the password. The scp-like form
+    /// (`git@host:path`) names an ssh user, never a secret, and stays as it is.
+    public static func withoutCredentials(_ url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return url }
+        let rest = url[scheme.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        guard let at = authority.lastIndex(of: "@") else { return url }
+        return String(url[..<scheme.upperBound]) + String(rest[rest.index(after: at)...])
     }
 
     /// The sources of a revision, mounted at the source folder, read without a checkout.

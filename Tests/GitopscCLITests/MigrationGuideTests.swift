@@ -41,7 +41,7 @@ struct MigrationGuideTests {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: example.appendingPathComponent("environments"), to: root.appendingPathComponent("environments"))
         let settings = try String(contentsOf: example.appendingPathComponent("gitopsc.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "../../../shared/corpus/infra-deployments/tree/components/pipeline-service", with: fleet.path)
+            .replacingOccurrences(of: "path: upstream/components/pipeline-service", with: "path: \(fleet.path)")
         try settings.write(to: root.appendingPathComponent("gitopsc.yaml"), atomically: true, encoding: .utf8)
         #expect(try bash("git init -q && git add -A && git commit -q -m fleet", in: root, environment: publishIdentity).status == 0)
 

@@ -30,6 +30,8 @@ public enum Oracles {
             ("kubernetes-validate (pip install kubernetes-validate)", executable("kubernetes-validate") != nil),
             ("pre-commit (pip install pre-commit)", executable("pre-commit") != nil),
             ("python3 with jsonschema", (try? runProcess("/usr/bin/env", ["python3", "-c", "import jsonschema"]).status) == 0),
+            ("python3 with yaml (PyYAML: validate.py, scripts/run-ci-steps)", (try? runProcess("/usr/bin/env", ["python3", "-c", "import yaml"]).status) == 0),
+            ("script (util-linux: a pseudo-terminal for the progress test)", executable("script") != nil),
             ("git", executable("git") != nil),
         ]
     }
