@@ -80,8 +80,8 @@ enum Body {
 
     /// One block per cause: its location and the environments it changes, then each
     /// distinct change with the environments it appears in when those are fewer.
-    static func causeBlocks(_ diff: TreeDiff) -> [[BodyLine]] {
-        diff.causes.map { group in
+    static func causeBlocks(_ causes: [CauseGroup]) -> [[BodyLine]] {
+        causes.map { group in
             let environments = group.environments
             let place = group.source?.description ?? "(no source line: gitopsc defaults and derived names)"
             var block = [BodyLine(sign: " ", text: "\(place) -> \(counted(environments.count, "environment")): \(environments.joined(separator: ", "))")]

@@ -42,8 +42,9 @@ enum MarkdownRenderer {
             output += row
         }
         // A section per environment, or by cause one section of cause blocks.
+        let causes = byCause ? diff.causes : []
         let sections: [(title: String, blocks: [[BodyLine]], objects: Int)] = byCause
-            ? [("changes by cause", Body.causeBlocks(diff), diff.causes.count)]
+            ? [("changes by cause", Body.causeBlocks(causes), causes.count)]
             : changed.map { ($0.name + ": " + Body.summary($0), Body.objectBlocks($0), $0.objectCount) }
         for (title, lines, objects) in sections {
             guard full else {

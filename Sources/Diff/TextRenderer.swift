@@ -41,7 +41,7 @@ enum TextRenderer {
             output += "  \(environment.name)\(padding)  \(Body.summary(environment))\n"
         }
         if byCause {
-            for block in Body.causeBlocks(diff) {
+            for block in Body.causeBlocks(diff.causes) {
                 output += "\n" + styled(block[0].text, .bold) + "\n"
                 write(block.dropFirst(), to: &output)
             }

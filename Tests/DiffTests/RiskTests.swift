@@ -125,3 +125,28 @@ import YAML
         #expect(markdown.hasPrefix("### gitopsc diff: 1 of 1 environments differ\n\n**risks: 1 object with deletions (prune), 1 object with operator upgrades**\n\n- deletes"), "\(markdown)")
     }
 }
+
+/// Risks and causes stay inside the markdown size cap, however many there are.
+@Suite struct RiskMarkdownCapTests {
+    typealias F = Fixture
+
+    @Test func manyRisksAndCausesFitTheCap() throws {
+        var old: [String: [String]] = [:]
+        var new: [String: [String]] = [:]
+        for cluster in 1...20 {
+            old["production/east-\(cluster)"] = (1...10).map { F.configMap("settings-\($0)") } + [F.deployment()]
+            new["production/east-\(cluster)"] = [F.deployment(image: "quay.io/tekton/manager:\(cluster)")]
+        }
+        let diff = try F.diff(old: F.tree(old), new: F.tree(new))
+        #expect(diff.risks.count == 20 * 11)
+        for cap in [600, 2000, 8000] {
+            for byCause in [false, true] {
+                let markdown = DiffRenderer.render(diff, as: .markdown(maxBytes: cap), byCause: byCause)
+                #expect(markdown.utf8.count <= cap)
+                #expect(markdown.contains("**risks: 200 objects with deletions (prune), 20 objects with pod template changes (rollout)**"))
+                #expect(markdown.contains("more\n"), "\(markdown)")
+                #expect(markdown.contains("**truncated:**"))
+            }
+        }
+    }
+}
