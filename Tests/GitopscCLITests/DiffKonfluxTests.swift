@@ -176,6 +176,16 @@ struct DiffKonfluxTests {
         // Every change has a cause with a line: nothing is left unexplained.
         #expect(causes.allSatisfy { $0["source"] is [String: Any] }, "\(output.stdout)")
 
+        // The output with causes, risks, sources and positions is valid against the schema.
+        if pythonHasJSONSchema || Oracles.required {
+            let file = root.appendingPathComponent("diff.json")
+            try output.stdout.write(to: file, atomically: true, encoding: .utf8)
+            let check = try bash("""
+                python3 -c 'import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))); print("valid")' "\(file.path)" "\(repository.appendingPathComponent("schema/diff.schema.json").path)"
+                """, in: root)
+            #expect(check.status == 0 && check.output.contains("valid"), "\(check.output)")
+        }
+
         let text = try gitopsc(["diff", "--from", "HEAD", "--by-cause"], in: root)
         let replicasLine = try line(of: "4}", in: ring, file: "environments/production/ring-1.yaml")
         let group = try #require(text.stdout.range(of: "\n\(replicasLine):"), "\(text.stdout)")
