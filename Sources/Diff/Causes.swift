@@ -52,7 +52,15 @@ extension TreeDiff {
                 for change in object.changes { add(change.cause, object.key, .field(change), environment.name) }
             }
         }
-        return groups.map { CauseGroup(source: $0.key, entries: $0.value) }.sorted { a, b in
+        // Within a cause, an object's effects come together, in path order.
+        func order(_ entry: CauseGroup.Entry) -> String {
+            switch entry.effect {
+            case .objectAdded, .objectRemoved: ""
+            case .field(let change): change.path
+            }
+        }
+        let sortedGroups = groups.mapValues { entries in entries.sorted { ($0.object, order($0)) < ($1.object, order($1)) } }
+        return sortedGroups.map { CauseGroup(source: $0.key, entries: $0.value) }.sorted { a, b in
             switch (a.source, b.source) {
             case (nil, _): return false
             case (_, nil): return true

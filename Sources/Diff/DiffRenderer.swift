@@ -85,15 +85,20 @@ enum Body {
             let environments = group.environments
             let place = group.source?.description ?? "(no source line: gitopsc defaults and derived names)"
             var block = [BodyLine(sign: " ", text: "\(place) -> \(counted(environments.count, "environment")): \(environments.joined(separator: ", "))")]
+            var header = ""
             for entry in group.entries {
                 let only = entry.environments.count < environments.count ? " (only \(entry.environments.joined(separator: ", ")))" : ""
                 switch entry.effect {
                 case .objectAdded: block.append(BodyLine(sign: "+", text: "  \(entry.object)\(only)"))
                 case .objectRemoved: block.append(BodyLine(sign: "-", text: "  \(entry.object)\(only)"))
                 case .field(let change):
-                    block.append(BodyLine(sign: " ", text: "  \(entry.object)\(only)"))
+                    // One header for an object's changes in the same environments.
+                    if header != "\(entry.object)\(only)" {
+                        block.append(BodyLine(sign: " ", text: "  \(entry.object)\(only)"))
+                    }
                     block += lines(change, sources: false)
                 }
+                header = entry.effect == .objectAdded || entry.effect == .objectRemoved ? "" : "\(entry.object)\(only)"
             }
             return block
         }
