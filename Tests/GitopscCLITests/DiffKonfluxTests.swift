@@ -207,3 +207,17 @@ struct DiffKonfluxTests {
         #expect(wrong.stderr.contains("did you mean 'rollout'"), "\(wrong.stderr)")
     }
 }
+
+/// Option errors of the reviewer features are usage errors (exit status 2), before any compile.
+@Suite(.enabled(if: gitopscBinary != nil, "the gitopsc executable is not built beside the tests: run `swift build --build-tests`"))
+struct DiffOptionTests {
+    @Test func ignoreIdentityNeedsTwoEnvironments() throws {
+        let folder = FileManager.default.temporaryDirectory
+        let result = try gitopsc(["diff", "--from", "HEAD", "--ignore-identity"], in: folder)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--ignore-identity applies to two environments"), "\(result.stderr)")
+        let unknown = try gitopsc(["diff", "a", "b", "--fail-on", "deletes,everything"], in: folder)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("unknown risk 'everything' (one of deletes, rollout, operator-upgrade, crd, rbac, namespace, secret, sync-wave)"), "\(unknown.stderr)")
+    }
+}
