@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "Conformance", dependencies: ["Kustomize", "YAML", "Diagnostics"]),
         .executableTarget(name: "conformance", dependencies: ["Conformance", "Kustomize"], path: "Sources/conformance-runner"),
         .executableTarget(name: "compile-benchmark", dependencies: ["Compiler"], path: "Sources/compile-benchmark"),
-        .testTarget(name: "DiffTests", dependencies: ["Diff", "YAML", "Diagnostics"]),
+        .testTarget(name: "DiffTests", dependencies: ["Diff", "YAML", "Diagnostics", "ProcessRunner"]),
         .testTarget(name: "PublisherTests", dependencies: ["Publisher", "GitStore", "Diagnostics", "ProcessRunner"]),
         .executableTarget(name: "publish-benchmark", dependencies: ["GitStore"], path: "Sources/publish-benchmark"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),

@@ -200,7 +200,8 @@ public final class Compiler: Sendable {
             throw DiagnosticList([error])
         }
         let rendered = RenderedEnvironment(
-            name: environment.name, chain: environment.chainFiles, components: components, root: root, file: environment.file)
+            name: environment.name, chain: environment.chainFiles, components: components, root: root, file: environment.file,
+            clusterName: spec[path: ["cluster", "name"]]?.text)
         return EnvironmentResult(
             environment: rendered, cluster: spec["cluster"],
             objects: objects.map { ($0.owner ?? "", $0.id.objectKey, $0.location) })

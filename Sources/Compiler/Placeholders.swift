@@ -84,7 +84,9 @@ enum Placeholders {
         if text.hasPrefix("${"), text.hasSuffix("}"), text.firstIndex(of: "}") == text.index(before: text.endIndex) {
             let path = String(text.dropFirst(2).dropLast())
             var value = try lookup(path, at: mark, for: environment, resolving: resolving)
-            value.mark = mark
+            // The value keeps the place it is written (its provenance, for diffs); only a
+            // value gitopsc makes up (`environment.name`) takes the placeholder's.
+            if value.mark == .none { value.mark = mark }
             return value
         }
         var problems: [Diagnostic] = []

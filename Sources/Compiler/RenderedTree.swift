@@ -1,4 +1,5 @@
 import Diagnostics
+import Manifests
 import YAML
 
 /// One component of an environment as rendered: its objects in output order and the Argo CD
@@ -30,6 +31,8 @@ public struct RenderedEnvironment: Sendable {
     public var root: Node
     /// The environment's own file, for messages about the environment as a whole.
     public var file: String
+    /// `cluster.name` of the spec, when it sets one.
+    public var clusterName: String?
 
     /// Every object the environment's folder holds: the components' objects, their
     /// Applications and the root Application.
@@ -37,12 +40,27 @@ public struct RenderedEnvironment: Sendable {
         components.flatMap { $0.objects + [$0.application] } + [root]
     }
 
-    public init(name: String, chain: [String], components: [RenderedComponent], root: Node, file: String) {
+    public init(name: String, chain: [String], components: [RenderedComponent], root: Node, file: String, clusterName: String? = nil) {
         self.name = name
         self.chain = chain
         self.components = components
         self.root = root
         self.file = file
+        self.clusterName = clusterName
+    }
+
+    /// The names the environment is known by in its objects, each with the placeholder it
+    /// stands for: its name, the object name and label value gitopsc derives from it, and
+    /// its cluster's name. A diff of two environments pairs objects whose names differ only
+    /// by these.
+    public var identityNames: [(placeholder: String, value: String)] {
+        var names = [
+            ("${environment.name}", name),
+            ("${environment.name:object}", KubernetesNames.name(name)),
+            ("${environment.name:label}", KubernetesNames.labelValue(name)),
+        ]
+        if let clusterName { names.append(("${cluster.name}", clusterName)) }
+        return names
     }
 }
 

@@ -16,11 +16,13 @@ public enum DiffRenderer {
         "\(changed) of \(counted(total, "environment")) \(changed == 1 ? "differs" : "differ")"
     }
 
-    public static func render(_ diff: TreeDiff, as format: DiffFormat) -> String {
+    /// With `byCause`, changes are grouped by the source location that explains them
+    /// rather than by environment.
+    public static func render(_ diff: TreeDiff, as format: DiffFormat, byCause: Bool = false) -> String {
         switch format {
-        case .text(let colour): TextRenderer.render(diff, colour: colour)
-        case .markdown(let maxBytes): MarkdownRenderer.render(diff, maxBytes: maxBytes)
-        case .json: JSONRenderer.render(diff)
+        case .text(let colour): TextRenderer.render(diff, colour: colour, byCause: byCause)
+        case .markdown(let maxBytes): MarkdownRenderer.render(diff, maxBytes: maxBytes, byCause: byCause)
+        case .json: JSONRenderer.render(diff, byCause: byCause)
         }
     }
 }
@@ -58,20 +60,62 @@ enum Body {
         }
         for rename in environment.renamed {
             let header = BodyLine(sign: "~", text: "\(rename.from) renamed to \(rename.to.qualifiedName)")
-            blocks.append([header] + rename.changes.flatMap(lines))
+            blocks.append([header] + rename.changes.flatMap { lines($0) })
         }
         for change in environment.changed {
-            blocks.append([BodyLine(sign: "~", text: change.key.description)] + change.changes.flatMap(lines))
+            blocks.append([BodyLine(sign: "~", text: change.key.description)] + change.changes.flatMap { lines($0) })
         }
         return blocks
     }
 
-    static func lines(_ change: FieldChange) -> [BodyLine] {
+    /// The risk summary printed first: one line per category, then one per object.
+    static func riskLines(_ risks: [Risk]) -> [String] {
+        guard !risks.isEmpty else { return [] }
+        let byCategory = Dictionary(grouping: risks, by: \.category)
+        let counts = byCategory.keys.sorted().map { "\(counted(byCategory[$0]!.count, "object")) with \($0.summary)" }
+        var lines = ["risks: " + counts.joined(separator: ", ")]
+        let width = byCategory.keys.map(\.rawValue.count).max() ?? 0
+        for risk in risks {
+            let padding = String(repeating: " ", count: width - risk.category.rawValue.count)
+            let fields = risk.paths.isEmpty ? "" : " " + risk.paths.joined(separator: ", ")
+            lines.append("  \(risk.category.rawValue)\(padding)  \(risk.environment): \(risk.object)\(fields)")
+        }
+        return lines
+    }
+
+    /// One block per cause: its location and the environments it changes, then each
+    /// distinct change with the environments it appears in when those are fewer.
+    static func causeBlocks(_ causes: [CauseGroup]) -> [[BodyLine]] {
+        causes.map { group in
+            let environments = group.environments
+            let place = group.source?.description ?? "(no source line: gitopsc defaults and derived names)"
+            var block = [BodyLine(sign: " ", text: "\(place) -> \(counted(environments.count, "environment")): \(environments.joined(separator: ", "))")]
+            var header = ""
+            for entry in group.entries {
+                let only = entry.environments.count < environments.count ? " (only \(entry.environments.joined(separator: ", ")))" : ""
+                switch entry.effect {
+                case .objectAdded: block.append(BodyLine(sign: "+", text: "  \(entry.object)\(only)"))
+                case .objectRemoved: block.append(BodyLine(sign: "-", text: "  \(entry.object)\(only)"))
+                case .field(let change):
+                    // One header for an object's changes in the same environments.
+                    if header != "\(entry.object)\(only)" {
+                        block.append(BodyLine(sign: " ", text: "  \(entry.object)\(only)"))
+                    }
+                    block += lines(change, sources: false)
+                }
+                header = entry.effect == .objectAdded || entry.effect == .objectRemoved ? "" : "\(entry.object)\(only)"
+            }
+            return block
+        }
+    }
+
+    static func lines(_ change: FieldChange, sources: Bool = true) -> [BodyLine] {
         let indent = "    "
         let secret = change.secret ? " (secret, value not shown)" : ""
+        let source = sources ? Self.source(change) : ""
         if let lineDiff = change.lineDiff {
             let sign: Character = change.kind == .added ? "+" : change.kind == .removed ? "-" : "~"
-            var lines = [BodyLine(sign: sign, text: "\(indent)\(change.path): multi-line string")]
+            var lines = [BodyLine(sign: sign, text: "\(indent)\(change.path): multi-line string\(source)")]
             for line in lineDiff {
                 let first = line.first ?? " "
                 let rest = first == "@" ? line : String(line.dropFirst())
@@ -81,14 +125,21 @@ enum Body {
         }
         switch change.kind {
         case .added:
-            return [BodyLine(sign: "+", text: "\(indent)\(change.path): \(value(change.new))\(secret)")]
+            return [BodyLine(sign: "+", text: "\(indent)\(change.path): \(value(change.new))\(secret)\(source)")]
         case .removed:
-            return [BodyLine(sign: "-", text: "\(indent)\(change.path): \(value(change.old))\(secret)")]
+            return [BodyLine(sign: "-", text: "\(indent)\(change.path): \(value(change.old))\(secret)\(source)")]
         case .changed:
-            return [BodyLine(sign: "~", text: "\(indent)\(change.path): \(value(change.old)) -> \(value(change.new))\(secret)")]
-        case .reordered:
-            return [BodyLine(sign: "~", text: "\(indent)\(change.path): order \(value(change.old)) -> \(value(change.new))")]
+            return [BodyLine(sign: "~", text: "\(indent)\(change.path): \(value(change.old)) -> \(value(change.new))\(secret)\(source)")]
+        case .moved:
+            let from = change.position?.old.map(String.init) ?? "?"
+            let to = change.position?.new.map(String.init) ?? "?"
+            return [BodyLine(sign: "~", text: "\(indent)\(change.path): moved from \(from) to \(to)\(source)")]
         }
+    }
+
+    /// `  # file:line:column` of the location that explains the change, when one does.
+    private static func source(_ change: FieldChange) -> String {
+        change.cause.map { "  # \($0)" } ?? ""
     }
 
     static func value(_ node: Node?) -> String {

@@ -4,7 +4,7 @@ import YAML
 /// The machine-readable diff documented in docs/diff-json.md. Written by hand so that keys
 /// come in the documented order, not a serializer's.
 enum JSONRenderer {
-    static let formatVersion = 1
+    static let formatVersion = 2
 
     /// A JSON value whose objects keep their keys in insertion order.
     private indirect enum Value {
@@ -16,7 +16,7 @@ enum JSONRenderer {
         case object([(String, Value)])
     }
 
-    static func render(_ diff: TreeDiff) -> String {
+    static func render(_ diff: TreeDiff, byCause: Bool) -> String {
         let totals: [(String, Value)] = [
             ("environments", count(diff.environments.count)),
             ("changedEnvironments", count(diff.environments.filter { !$0.isEmpty }.count)),
@@ -25,18 +25,62 @@ enum JSONRenderer {
             ("renamed", count(diff.environments.map(\.renamed.count).reduce(0, +))),
             ("changed", count(diff.environments.map(\.changed.count).reduce(0, +))),
         ]
-        let root = Value.object([
+        var members: [(String, Value)] = [
             ("version", count(formatVersion)),
             ("empty", .bool(diff.isEmpty)),
             ("summary", .object(totals)),
+            ("risks", .array(diff.risks.map(risk))),
             ("environments", .array(diff.environments.map(environment))),
-        ])
+        ]
+        if byCause { members.append(("causes", .array(diff.causes.map(cause)))) }
+        let root = Value.object(members)
         var output = ""
         write(root, indent: "", to: &output)
         return output + "\n"
     }
 
     private static func count(_ n: Int) -> Value { .number(String(n)) }
+
+    private static func risk(_ risk: Risk) -> Value {
+        .object([
+            ("category", .string(risk.category.rawValue)),
+            ("environment", .string(risk.environment)),
+            ("object", object(risk.object)),
+            ("paths", .array(risk.paths.map(Value.string))),
+        ])
+    }
+
+    private static func cause(_ group: CauseGroup) -> Value {
+        .object([
+            ("source", location(group.source)),
+            ("environments", .array(group.environments.map(Value.string))),
+            ("entries", .array(group.entries.map { entry in
+                let effect: (String, Value)
+                switch entry.effect {
+                case .objectAdded: effect = ("effect", .string("objectAdded"))
+                case .objectRemoved: effect = ("effect", .string("objectRemoved"))
+                case .field: effect = ("effect", .string("field"))
+                }
+                var fieldChange = Value.null
+                if case .field(let change) = entry.effect { fieldChange = self.change(change) }
+                return .object([
+                    ("object", object(entry.object)),
+                    effect,
+                    ("change", fieldChange),
+                    ("environments", .array(entry.environments.map(Value.string))),
+                ])
+            })),
+        ])
+    }
+
+    private static func location(_ location: SourceLocation?) -> Value {
+        guard let location else { return .null }
+        return .object([
+            ("file", .string(location.file)),
+            ("line", count(location.line)),
+            ("column", count(location.column)),
+        ])
+    }
 
     private static func environment(_ environment: EnvironmentDiff) -> Value {
         .object([
@@ -53,6 +97,7 @@ enum JSONRenderer {
                 .object([
                     ("from", object(rename.from)),
                     ("to", object(rename.to)),
+                    ("reason", .string(rename.reason.rawValue)),
                     ("changes", .array(rename.changes.map(change))),
                 ])
             })),
@@ -82,6 +127,11 @@ enum JSONRenderer {
             ("new", change.new.map(value) ?? .null),
             ("secret", .bool(change.secret)),
             ("lineDiff", change.lineDiff.map { .array($0.map(Value.string)) } ?? .null),
+            ("position", change.position.map { position in
+                .object([("old", position.old.map(count) ?? .null), ("new", position.new.map(count) ?? .null)])
+            } ?? .null),
+            ("oldSource", location(change.oldSource)),
+            ("newSource", location(change.newSource)),
         ])
     }
 

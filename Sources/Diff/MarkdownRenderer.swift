@@ -1,17 +1,33 @@
-/// A pull-request comment: a summary table, then a collapsed `<details>` section per
-/// environment with differences, cut to a byte budget (GitHub rejects comments over 65536
+/// A pull-request comment: the risks of the sync, a summary table, then a collapsed
+/// `<details>` section per environment with differences (or per cause, with `byCause`), cut to a byte budget (GitHub rejects comments over 65536
 /// characters) with a note saying how much was left out.
 enum MarkdownRenderer {
     /// Room kept for the truncation note, which is written last.
     static let noteReserve = 200
 
-    static func render(_ diff: TreeDiff, maxBytes: Int) -> String {
+    static func render(_ diff: TreeDiff, maxBytes: Int, byCause: Bool) -> String {
         let changed = diff.environments.filter { !$0.isEmpty }
         let title = diff.isEmpty
             ? "### gitopsc diff: no differences\n\n"
             : "### gitopsc diff: \(DiffRenderer.summary(changed: changed.count, of: diff.environments.count))\n\n"
         let budget = maxBytes - noteReserve
-        var output = title + "| environment | added | removed | renamed | changed |\n| --- | ---: | ---: | ---: | ---: |\n"
+        var output = title
+        // The risks come first and are cut last: the summary line always, then as many
+        // objects as fit in half the budget.
+        let risks = Body.riskLines(diff.risks)
+        if let first = risks.first {
+            var section = "**\(html(first))**\n\n"
+            var shownRisks = 0
+            for line in risks.dropFirst() {
+                let item = "- \(html(String(line.drop { $0 == " " })))\n"
+                guard fits(output + section + item, budget / 2) else { break }
+                section += item
+                shownRisks += 1
+            }
+            if shownRisks < risks.count - 1 { section += "- ... \(risks.count - 1 - shownRisks) more\n" }
+            output += section + "\n"
+        }
+        output += "| environment | added | removed | renamed | changed |\n| --- | ---: | ---: | ---: | ---: |\n"
         // Details not shown: environments without their section, and objects left out.
         var omittedEnvironments = 0
         var omittedObjects = 0
@@ -25,15 +41,20 @@ enum MarkdownRenderer {
             }
             output += row
         }
-        for environment in changed {
+        // A section per environment, or by cause one section of cause blocks.
+        let causes = byCause ? diff.causes : []
+        let sections: [(title: String, blocks: [[BodyLine]], objects: Int)] = byCause
+            ? [("changes by cause", Body.causeBlocks(causes), causes.count)]
+            : changed.map { ($0.name + ": " + Body.summary($0), Body.objectBlocks($0), $0.objectCount) }
+        for (title, lines, objects) in sections {
             guard full else {
                 omittedEnvironments += 1
-                omittedObjects += environment.objectCount
+                omittedObjects += objects
                 continue
             }
-            let blocks = Body.objectBlocks(environment).map { $0.map(\.plain).joined(separator: "\n") + "\n" }
+            let blocks = lines.map { $0.map(\.plain).joined(separator: "\n") + "\n" }
             let fence = String(repeating: "`", count: max(3, longestBacktickRun(blocks) + 1))
-            let open = "\n<details>\n<summary>\(html(environment.name)): \(Body.summary(environment))</summary>\n\n\(fence)diff\n"
+            let open = "\n<details>\n<summary>\(html(title))</summary>\n\n\(fence)diff\n"
             let close = "\(fence)\n\n</details>\n"
             var section = open
             var shown = 0

@@ -1,3 +1,4 @@
+import Diagnostics
 import YAML
 
 /// The identity of a Kubernetes object within an environment: the API group (not the
@@ -41,9 +42,21 @@ public struct FieldChange: Sendable, Equatable {
         case added
         case removed
         case changed
-        /// A keyed list whose items are the same but in another order; `old` and `new` hold
-        /// the items' merge-key values in their order.
-        case reordered
+        /// An item of a keyed list at another place among the items both lists share;
+        /// `position` says where it was and where it is.
+        case moved
+    }
+
+    /// Where a list item is: its index in the old list and in the new one (nil on the side
+    /// that does not have it).
+    public struct Position: Sendable, Equatable {
+        public var old: Int?
+        public var new: Int?
+
+        public init(old: Int?, new: Int?) {
+            self.old = old
+            self.new = new
+        }
     }
 
     /// The field's path, e.g. `spec.template.spec.containers[name=manager].image`.
@@ -56,20 +69,48 @@ public struct FieldChange: Sendable, Equatable {
     /// A Secret's `data`/`stringData` value: `old`/`new` hold `hash:xxxxxxxx` stand-ins,
     /// never the value itself.
     public var secret: Bool
+    /// Set when the change adds, removes, replaces or moves a list item as a whole: what an
+    /// edit script needs to put it back in its place.
+    public var position: Position?
+    /// Where the old and the new value were written: the spec or template line the value
+    /// comes from (nil for values gitopsc makes up, such as defaults).
+    public var oldSource: SourceLocation?
+    public var newSource: SourceLocation?
 
-    public init(path: String, kind: Kind, old: Node?, new: Node?, lineDiff: [String]? = nil, secret: Bool = false) {
+    public init(
+        path: String, kind: Kind, old: Node?, new: Node?, lineDiff: [String]? = nil, secret: Bool = false,
+        position: Position? = nil, oldSource: SourceLocation? = nil, newSource: SourceLocation? = nil
+    ) {
         self.path = path
         self.kind = kind
         self.old = old
         self.new = new
         self.lineDiff = lineDiff
         self.secret = secret
+        self.position = position
+        self.oldSource = oldSource
+        self.newSource = newSource
     }
+
+    /// The location that explains the change: where the new value is written, or for a
+    /// removal where the old one was.
+    public var cause: SourceLocation? { newSource ?? oldSource }
 }
 
 public struct ObjectRename: Sendable, Equatable {
+    /// Why two objects of different names are taken for one.
+    public enum Reason: String, Sendable {
+        /// The names differ only by a kustomize hash suffix.
+        case hashSuffix
+        /// Nearly all other fields are equal.
+        case content
+        /// The names differ only by the environment or cluster name (two environments compared).
+        case identity
+    }
+
     public var from: ObjectKey
     public var to: ObjectKey
+    public var reason: Reason
     /// Field changes other than `metadata.name`.
     public var changes: [FieldChange]
 }
@@ -87,6 +128,9 @@ public struct EnvironmentDiff: Sendable, Equatable {
     public var removed: [ObjectKey]
     public var renamed: [ObjectRename]
     public var changed: [ObjectChange]
+    /// Where each added object (in the new tree) and removed object (in the old one) is
+    /// written, when a source line says.
+    public var sources: [ObjectKey: SourceLocation] = [:]
 
     public var isEmpty: Bool {
         added.isEmpty && removed.isEmpty && renamed.isEmpty && changed.isEmpty

@@ -33,7 +33,7 @@ enum RenameDetector {
 
     static func pairs(
         removed: [ObjectKey], added: [ObjectKey], old: [ObjectKey: Node], new: [ObjectKey: Node]
-    ) -> [(from: ObjectKey, to: ObjectKey)] {
+    ) -> [(from: ObjectKey, to: ObjectKey, reason: ObjectRename.Reason)] {
         let addedByScope = Dictionary(grouping: added, by: Scope.init)
         var candidates: [Candidate] = []
         var fieldCache: [ObjectKey: Set<String>] = [:]
@@ -69,11 +69,11 @@ enum RenameDetector {
         }
         var usedFrom = Set<ObjectKey>()
         var usedTo = Set<ObjectKey>()
-        var pairs: [(from: ObjectKey, to: ObjectKey)] = []
+        var pairs: [(from: ObjectKey, to: ObjectKey, reason: ObjectRename.Reason)] = []
         for candidate in candidates where !usedFrom.contains(candidate.from) && !usedTo.contains(candidate.to) {
             usedFrom.insert(candidate.from)
             usedTo.insert(candidate.to)
-            pairs.append((candidate.from, candidate.to))
+            pairs.append((candidate.from, candidate.to, candidate.bySuffix ? .hashSuffix : .content))
         }
         return pairs
     }

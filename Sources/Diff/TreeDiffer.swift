@@ -19,13 +19,18 @@ public enum TreeDiffer {
     }
 
     /// Compares one environment with another (`gitopsc diff staging production/east-1`):
-    /// objects are matched by the same key.
+    /// objects are matched by the same key, then objects whose names differ only by the
+    /// environments' `identity` names are paired. With `ignoreIdentity`, string values that
+    /// differ only by those names count as equal too.
     public static func diffEnvironments(
-        _ a: (name: String, objects: [Node]), _ b: (name: String, objects: [Node]), ignore: [String] = []
+        _ a: (name: String, objects: [Node]), _ b: (name: String, objects: [Node]), ignore: [String] = [],
+        identities: (EnvironmentIdentity, EnvironmentIdentity)? = nil, ignoreIdentity: Bool = false
     ) throws(Diagnostic) -> TreeDiff {
         let patterns = try parse(ignore)
         let name = "\(a.name) -> \(b.name)"
-        return TreeDiff(environments: [compare(try keyed(a.objects), try keyed(b.objects), name: name, ignore: patterns)])
+        let pair = identities.map { IdentityPair(old: $0.0, new: $0.1) }
+        return TreeDiff(environments: [compare(
+            try keyed(a.objects), try keyed(b.objects), name: name, ignore: patterns, identity: pair, foldValues: ignoreIdentity)])
     }
 
     /// The objects of committed rendered files (path -> text), in path order.
@@ -75,30 +80,59 @@ public enum TreeDiffer {
         return ObjectKey(group: group, kind: kind, namespace: namespace, name: name)
     }
 
-    static func compare(_ old: [ObjectKey: Node], _ new: [ObjectKey: Node], name: String, ignore: [IgnorePattern]) -> EnvironmentDiff {
+    static func compare(
+        _ old: [ObjectKey: Node], _ new: [ObjectKey: Node], name: String, ignore: [IgnorePattern],
+        identity: IdentityPair? = nil, foldValues: Bool = false
+    ) -> EnvironmentDiff {
+        let folding = foldValues ? identity : nil
         var changed: [ObjectChange] = []
         for (key, oldObject) in old {
             guard let newObject = new[key], oldObject != newObject else { continue }
-            let changes = ObjectComparer.changes(from: oldObject, to: newObject, key: key, ignore: ignore)
+            let changes = ObjectComparer.changes(from: oldObject, to: newObject, key: key, ignore: ignore, identity: folding)
             if !changes.isEmpty { changed.append(ObjectChange(key: key, changes: changes)) }
         }
-        let removed = old.keys.filter { new[$0] == nil }
-        let added = new.keys.filter { old[$0] == nil }
-        let pairs = RenameDetector.pairs(removed: removed, added: added, old: old, new: new)
-        let renamed = pairs.map { pair in
-            ObjectRename(
-                from: pair.from, to: pair.to,
-                changes: ObjectComparer.changes(
-                    from: old[pair.from]!, to: new[pair.to]!, key: pair.to, ignore: ignore,
-                    skip: [[.key("metadata"), .key("name")]]))
+        var removed = old.keys.filter { new[$0] == nil }
+        var added = new.keys.filter { old[$0] == nil }
+        var pairs: [(from: ObjectKey, to: ObjectKey, reason: ObjectRename.Reason)] = []
+        if let identity {
+            pairs = identityPairs(removed: removed, added: added, identity: identity)
+            let from = Set(pairs.map(\.from))
+            let to = Set(pairs.map(\.to))
+            removed.removeAll(where: from.contains)
+            added.removeAll(where: to.contains)
+        }
+        pairs += RenameDetector.pairs(removed: removed, added: added, old: old, new: new)
+        let renamed = pairs.compactMap { pair -> ObjectRename? in
+            let changes = ObjectComparer.changes(
+                from: old[pair.from]!, to: new[pair.to]!, key: pair.to, ignore: ignore,
+                skip: [[.key("metadata"), .key("name")]], identity: folding)
+            // The same object deployed to two environments, equal but for the names.
+            if pair.reason == .identity && changes.isEmpty { return nil }
+            return ObjectRename(from: pair.from, to: pair.to, reason: pair.reason, changes: changes)
         }
         let renamedFrom = Set(pairs.map(\.from))
         let renamedTo = Set(pairs.map(\.to))
+        let onlyAdded = added.filter { !renamedTo.contains($0) }.sorted()
+        let onlyRemoved = removed.filter { !renamedFrom.contains($0) }.sorted()
+        var sources: [ObjectKey: SourceLocation] = [:]
+        for key in onlyAdded { sources[key] = new[key]!.mark.location }
+        for key in onlyRemoved { sources[key] = old[key]!.mark.location }
         return EnvironmentDiff(
-            name: name,
-            added: added.filter { !renamedTo.contains($0) }.sorted(),
-            removed: removed.filter { !renamedFrom.contains($0) }.sorted(),
+            name: name, added: onlyAdded, removed: onlyRemoved,
             renamed: renamed.sorted { ($0.from, $0.to) < ($1.from, $1.to) },
-            changed: changed.sorted { $0.key < $1.key })
+            changed: changed.sorted { $0.key < $1.key }, sources: sources)
+    }
+
+    /// Removed and added objects whose keys are equal once each side's names are folded;
+    /// a folded key that several objects share on one side pairs nothing.
+    private static func identityPairs(
+        removed: [ObjectKey], added: [ObjectKey], identity: IdentityPair
+    ) -> [(from: ObjectKey, to: ObjectKey, reason: ObjectRename.Reason)] {
+        let removedByFolded = Dictionary(grouping: removed, by: identity.key(old:))
+        let addedByFolded = Dictionary(grouping: added, by: identity.key(new:))
+        return removedByFolded.compactMap { folded, from in
+            guard from.count == 1, let to = addedByFolded[folded], to.count == 1 else { return nil }
+            return (from[0], to[0], .identity)
+        }
     }
 }

@@ -15,7 +15,10 @@ struct DiffCommand: ParsableCommand {
             gitopsc diff staging/stone-stg-rh01 production/east-1      two environments of the working tree
             gitopsc diff --from main [ENV...]                          a revision vs the working tree
             gitopsc diff --from v1 --to v2 [ENV...]                    two revisions
-            Exit status: 0 equal, 1 different, 2 error (like diff).
+            Risks of the sync (deletions, rollouts, operator upgrades, CRD, RBAC, namespace,
+            Secret and sync-wave changes) are listed first.
+            Exit status: 0 equal, 1 different, 2 error (like diff); with --fail-on, 1 only
+            when one of the named risks is found.
             """
     )
 
@@ -40,6 +43,18 @@ struct DiffCommand: ParsableCommand {
     @Option(name: .customLong("max-bytes"), help: "Size cap of the markdown output.")
     var maxBytes: Int = 60_000
 
+    @Flag(name: .customLong("ignore-identity"), help: "Comparing two environments: treat values that differ only by the environment or cluster name as equal.")
+    var ignoreIdentity = false
+
+    @Flag(name: .customLong("by-cause"), help: "Group changes by the spec or template line that explains them.")
+    var byCause = false
+
+    @Option(
+        name: .customLong("fail-on"),
+        help: "Exit with status 1 only when one of these risks is found (comma-separated: \(RiskCategory.allCases.map(\.rawValue).joined(separator: ", "))).",
+        transform: DiffCommand.riskCategories)
+    var failOn: [RiskCategory]?
+
     @OptionGroup var diagnostics: DiagnosticOptions
 
     func validate() throws {
@@ -52,6 +67,22 @@ struct DiffCommand: ParsableCommand {
         if to != nil && from == nil {
             throw ValidationError("--to needs --from")
         }
+        if ignoreIdentity && from != nil {
+            throw ValidationError("--ignore-identity applies to two environments compared with each other, not to --from")
+        }
+    }
+
+    /// `--fail-on deletes,operator-upgrade`: every name must be a category.
+    static func riskCategories(_ text: String) throws -> [RiskCategory] {
+        try text.split(separator: ",", omittingEmptySubsequences: false).map { part in
+            let name = String(part)
+            guard let category = RiskCategory(rawValue: name) else {
+                let names = RiskCategory.allCases.map(\.rawValue)
+                let hint = closestMatch(to: name, in: names).map { "; did you mean '\($0)'?" } ?? " (one of \(names.joined(separator: ", ")))"
+                throw ValidationError("--fail-on: unknown risk '\(name)'\(hint)")
+            }
+            return category
+        }
     }
 
     func run() throws {
@@ -62,9 +93,15 @@ struct DiffCommand: ParsableCommand {
                 let new = try compile(root: root, revision: to, environments: environments)
                 return try TreeDiffer.diff(old: old.objectsByEnvironment, new: new.objectsByEnvironment, ignore: ignore)
             }
-            let objects = try compile(root: root, revision: nil, environments: environments).objectsByEnvironment
+            let tree = try compile(root: root, revision: nil, environments: environments)
+            let objects = tree.objectsByEnvironment
+            func identity(_ name: String) -> EnvironmentIdentity {
+                let names = tree.environments.first { $0.name == name }?.identityNames ?? []
+                return EnvironmentIdentity(names.map { EnvironmentIdentity.Name(placeholder: $0.placeholder, value: $0.value) })
+            }
             return try TreeDiffer.diffEnvironments(
-                (environments[0], objects[environments[0]] ?? []), (environments[1], objects[environments[1]] ?? []), ignore: ignore)
+                (environments[0], objects[environments[0]] ?? []), (environments[1], objects[environments[1]] ?? []), ignore: ignore,
+                identities: (identity(environments[0]), identity(environments[1])), ignoreIdentity: ignoreIdentity)
         }
         let format: DiffFormat
         switch output {
@@ -73,8 +110,12 @@ struct DiffCommand: ParsableCommand {
         default:
             format = .text(colour: isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
         }
-        print(DiffRenderer.render(difference, as: format), terminator: "")
-        if !difference.isEmpty { throw ExitStatus.failed }
+        print(DiffRenderer.render(difference, as: format, byCause: byCause), terminator: "")
+        if let failOn {
+            if difference.risks.contains(where: { failOn.contains($0.category) }) { throw ExitStatus.failed }
+        } else if !difference.isEmpty {
+            throw ExitStatus.failed
+        }
     }
 
     /// The rendered tree of the working tree or of a revision, in memory.

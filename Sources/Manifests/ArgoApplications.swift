@@ -145,14 +145,14 @@ public enum ArgoApplications {
 
     private static func destination(_ cluster: Node, namespace: String) throws(Diagnostic) -> Node {
         let section = Section(node: cluster, path: "cluster")
-        let server = try section.string("server")
-        let name = try section.string("argocdName")
+        let server = try section.stringNode("server")
+        let name = try section.stringNode("argocdName")
         // Argo CD rejects a destination with both, and one with neither has nowhere to go.
         switch (server, name) {
         case (let server?, nil):
-            return .mapping([("server", .string(server)), ("namespace", .string(namespace))])
+            return .mapping([("server", server), ("namespace", .string(namespace))])
         case (nil, let name?):
-            return .mapping([("name", .string(name)), ("namespace", .string(namespace))])
+            return .mapping([("name", name), ("namespace", .string(namespace))])
         case (.some, .some):
             throw .error("manifests.cluster-destination", "cluster sets both server and argocdName; set one",
                          at: cluster.mark.location)
@@ -170,7 +170,7 @@ public enum ArgoApplications {
 
     /// The `argocd` section, read once per Application.
     private struct Settings {
-        var project: String
+        var project: Node
         var namespace: String
         var syncPolicy: Node
         var ignoreDifferences: Node?
@@ -179,7 +179,7 @@ public enum ArgoApplications {
 
         init(_ argocd: Node?) throws(Diagnostic) {
             let section = Section(node: argocd, path: "argocd")
-            project = try section.string("project") ?? ArgoApplications.defaultProject
+            project = try section.stringNode("project") ?? .string(ArgoApplications.defaultProject)
             namespace = try section.string("namespace") ?? ArgoApplications.defaultNamespace
             syncPolicy = try section.mapping("syncPolicy").map { merged(defaultSyncPolicy, $0) } ?? defaultSyncPolicy
             ignoreDifferences = try section.sequence("ignoreDifferences")
@@ -207,7 +207,7 @@ public enum ArgoApplications {
             ignoreDifferences: Node?, context: RenderContext
         ) -> Node {
             var spec: [(String, Node)] = [
-                ("project", .string(project)),
+                ("project", project),
                 ("destination", destination),
                 ("source", .mapping([
                     ("repoURL", .string(context.repositoryURL)),

@@ -49,16 +49,16 @@ public enum OperatorManifests {
         }
 
         var spec: [(String, Node)] = []
-        if let channel = try section.string("channel") { spec.append(("channel", .string(channel))) }
-        spec.append(("installPlanApproval", .string(try installPlanApproval(section))))
+        if let channel = try section.stringNode("channel") { spec.append(("channel", channel)) }
+        spec.append(("installPlanApproval", .string(try installPlanApproval(section), mark: section["installPlanApproval"]?.mark ?? .none)))
         spec.append(("name", .string(package)))
         spec.append(("source", .string(source)))
         spec.append(("sourceNamespace", .string(sourceNamespace)))
-        if let startingCSV = try section.string("startingCSV") { spec.append(("startingCSV", .string(startingCSV))) }
+        if let startingCSV = try section.stringNode("startingCSV") { spec.append(("startingCSV", startingCSV)) }
         if let config = try section.mapping("config") { spec.append(("config", config)) }
         objects.append(object(
             apiVersion: "operators.coreos.com/v1alpha1", kind: "Subscription", name: package, namespace: namespace,
-            annotations: [syncWaveAnnotation(wave)], body: [("spec", .mapping(spec))]))
+            annotations: [syncWaveAnnotation(wave)], body: [("spec", .mapping(spec))], mark: operatorSection.mark))
         return objects
     }
 
@@ -92,7 +92,7 @@ public enum OperatorManifests {
         }
         var spec: [(String, Node)] = [
             ("sourceType", .string("grpc")),
-            ("image", .string(image)),
+            ("image", .string(image, mark: catalog["image"]!.mark)),
             ("displayName", .string(try catalog.string("displayName") ?? name)),
         ]
         if let publisher = try catalog.string("publisher") { spec.append(("publisher", .string(publisher))) }
@@ -108,6 +108,6 @@ public enum OperatorManifests {
         }
         return object(
             apiVersion: "operators.coreos.com/v1alpha1", kind: "CatalogSource", name: name, namespace: namespace,
-            annotations: [syncWaveAnnotation(wave)], body: [("spec", .mapping(spec))])
+            annotations: [syncWaveAnnotation(wave)], body: [("spec", .mapping(spec))], mark: catalog.node?.mark ?? .none)
     }
 }

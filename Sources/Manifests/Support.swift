@@ -27,6 +27,13 @@ struct Section {
         return text
     }
 
+    /// The string at `key` as a node for an object gitopsc builds, keeping the spec
+    /// position the value is written at (the diff explains a change by it).
+    func stringNode(_ key: String) throws(Diagnostic) -> Node? {
+        guard let text = try string(key) else { return nil }
+        return .string(text, mark: self[key]!.mark)
+    }
+
     func bool(_ key: String) throws(Diagnostic) -> Bool? {
         guard let value = self[key] else { return nil }
         guard let flag = value.boolValue else { throw typeError(key, value, expected: "true or false") }
@@ -95,14 +102,14 @@ private func withoutNulls(_ node: Node) -> Node {
 func object(
     apiVersion: String, kind: String, name: String, namespace: String?,
     labels: [(String, String)] = [], annotations: [(String, String)] = [],
-    extraMetadata: [(String, Node)] = [], body: [(String, Node)]
+    extraMetadata: [(String, Node)] = [], body: [(String, Node)], mark: Mark = .none
 ) -> Node {
     var metadata: [(String, Node)] = [("name", .string(name))]
     if let namespace { metadata.append(("namespace", .string(namespace))) }
     if !labels.isEmpty { metadata.append(("labels", stringMap(labels))) }
     if !annotations.isEmpty { metadata.append(("annotations", stringMap(annotations))) }
     metadata += extraMetadata
-    return .mapping([("apiVersion", .string(apiVersion)), ("kind", .string(kind)), ("metadata", .mapping(metadata))] + body)
+    return .mapping([("apiVersion", .string(apiVersion)), ("kind", .string(kind)), ("metadata", .mapping(metadata))] + body, mark: mark)
 }
 
 func stringMap(_ pairs: [(String, String)]) -> Node {

@@ -39,7 +39,7 @@ public enum TektonConfigManifest {
                 ("argocd.argoproj.io/sync-options", "SkipDryRunOnMissingResource=true"),
                 syncWaveAnnotation(operatorSyncWave + 1),
             ],
-            body: [("spec", spec)])
+            body: [("spec", spec)], mark: tektonConfigSection?.mark ?? .none)
     }
 
     /// Fields the CRD (tektoncd/operator v0.81) marks required inside optional sections. The

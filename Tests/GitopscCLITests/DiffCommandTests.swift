@@ -15,7 +15,7 @@ struct DiffCommandTests {
         let different = try gitopsc(["diff", "prod/east", "prod/west", "--output", "json"], in: root)
         #expect(different.status == 1, "\(different.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(different.stdout.utf8)) as? [String: Any]
-        #expect(json?["version"] as? Int == 1)
+        #expect(json?["version"] as? Int == 2)
         #expect(different.stdout.contains("prod-west-web"), "\(different.stdout)")
     }
 
