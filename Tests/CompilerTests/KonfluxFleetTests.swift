@@ -2,28 +2,16 @@ import Compiler
 import Diagnostics
 import FileSources
 import Foundation
+import ProcessRunner
 import Testing
 
 /// The 13 pipeline-service clusters of infra-deployments, written as gitopsc environments in
 /// examples/konflux-pipeline-service, must render exactly the `deploy.yaml` files committed
 /// in that repository (../shared/corpus).
 @Suite struct KonfluxFleetTests {
-    static let fleet = repositoryRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/corpus/infra-deployments/tree/components/pipeline-service")
-    static let hasFleet = FileManager.default.fileExists(atPath: fleet.path)
-    /// A copy of examples/konflux-pipeline-service whose template root is the corpus's
-    /// snapshot of infra-deployments (the commit fetch-upstream pins), named by its absolute
-    /// path: outside the copy, as a revision's snapshot test needs.
-    static let example: URL = {
-        let source = repositoryRoot.appendingPathComponent("examples/konflux-pipeline-service")
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-konflux-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
-        try? FileManager.default.copyItem(at: source.appendingPathComponent("environments"), to: copy.appendingPathComponent("environments"))
-        let settings = (try? String(contentsOf: source.appendingPathComponent("gitopsc.yaml"), encoding: .utf8))?
-            .replacingOccurrences(of: "path: upstream/components/pipeline-service", with: "path: \(fleet.path)")
-        try? settings?.write(to: copy.appendingPathComponent("gitopsc.yaml"), atomically: true, encoding: .utf8)
-        return copy
-    }()
+    static let fleet = KonfluxExample.fleet
+    static let hasFleet = KonfluxExample.isAvailable
+    static let example: URL = (try? KonfluxExample.copy("konflux")) ?? KonfluxExample.source
 
     /// Every folder of the fleet with a rendered `deploy.yaml`: the clusters.
     static func clusters() throws -> [String] {

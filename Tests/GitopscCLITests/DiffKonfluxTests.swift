@@ -3,8 +3,7 @@ import ProcessRunner
 import Testing
 
 private let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-private let fleet = repository.deletingLastPathComponent().appendingPathComponent("shared/corpus/infra-deployments/tree/components/pipeline-service")
-private let hasFleet = FileManager.default.fileExists(atPath: fleet.path)
+private let hasFleet = KonfluxExample.isAvailable
 
 /// `gitopsc diff` on the Konflux example (examples/konflux-pipeline-service, which builds on
 /// ../shared/corpus): edit scripts, environment pairing, provenance and risks on a real fleet.
@@ -34,13 +33,7 @@ struct DiffKonfluxTests {
 
     /// A committed copy of the example whose template root points at the fleet by absolute path.
     func example() throws -> URL {
-        let example = repository.appendingPathComponent("examples/konflux-pipeline-service")
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-konflux-diff-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: example.appendingPathComponent("environments"), to: root.appendingPathComponent("environments"))
-        let settings = try String(contentsOf: example.appendingPathComponent("gitopsc.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "../../../shared/corpus/infra-deployments/tree/components/pipeline-service", with: fleet.path)
-        try settings.write(to: root.appendingPathComponent("gitopsc.yaml"), atomically: true, encoding: .utf8)
+        let root = try KonfluxExample.copy("konflux-diff")
         let commit = try bash("git init -q && git add -A && git commit -q -m fleet", in: root, environment: publishIdentity)
         #expect(commit.status == 0, "\(commit.output)")
         return root

@@ -1,9 +1,9 @@
 import Foundation
+import ProcessRunner
 import Testing
 
 private let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-private let fleet = repository.deletingLastPathComponent().appendingPathComponent("shared/corpus/infra-deployments/tree/components/pipeline-service")
-private let hasFleet = FileManager.default.fileExists(atPath: fleet.path)
+private let hasFleet = KonfluxExample.isAvailable
 
 /// docs/migrating-from-kustomize.md shows a ring roll-out and its promotion with the real
 /// output of `gitopsc diff`. This replays both edits on a copy of the example and checks
@@ -35,14 +35,8 @@ struct MigrationGuideTests {
         let promotion = String(blocks[2].dropFirst(prompt.count))
 
         // A copy of the example whose template root points at the fleet by absolute path.
-        let example = repository.appendingPathComponent("examples/konflux-pipeline-service")
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-guide-\(UUID().uuidString)")
+        let root = try KonfluxExample.copy("guide")
         defer { try? FileManager.default.removeItem(at: root) }
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: example.appendingPathComponent("environments"), to: root.appendingPathComponent("environments"))
-        let settings = try String(contentsOf: example.appendingPathComponent("gitopsc.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "path: upstream/components/pipeline-service", with: "path: \(fleet.path)")
-        try settings.write(to: root.appendingPathComponent("gitopsc.yaml"), atomically: true, encoding: .utf8)
         #expect(try bash("git init -q && git add -A && git commit -q -m fleet", in: root, environment: publishIdentity).status == 0)
 
         // Roll-out: the patch goes into ring 1.
