@@ -24,6 +24,8 @@ public struct PublishRequest: Sendable {
     public var committerEmail: String?
     /// Push the branch to this remote (a path or URL) after committing.
     public var push: String?
+    /// Where the push's credentials, CA bundle and known hosts come from.
+    public var access = RemoteAccess()
 
     public init(root: String, repository: String) {
         self.root = root
@@ -38,6 +40,8 @@ public struct PublishResult: Sendable {
     public var sourceCommit: String?
     /// What the remote did with each reference, when pushing.
     public var pushStatuses: [ReferenceStatus] = []
+    /// What the push does differently from git (a credential in the URL, TLS settings ignored).
+    public var warnings: [Diagnostic] = []
 }
 
 public enum Publisher {
@@ -70,22 +74,14 @@ public enum Publisher {
             // The local branch mirrors the remote's: build on the remote's tip, and when another
             // pipeline pushed first, fetch its tip and rebuild (the output is a pure function of
             // the sources, so rebuilding is always correct).
-            _ = try target.fetch(remote: remote, branch: branch)
-            for _ in 1...maxPushAttempts {
-                var result = try commit(tree, source: source, to: target, branch: branch, request: request)
-                result.pushStatuses = try target.push(remote: remote, branch: branch)
-                if result.pushStatuses.contains(where: { $0.result == .nonFastForward }) {
-                    _ = try target.fetch(remote: remote, branch: branch)
-                    continue
-                }
-                if let refused = result.pushStatuses.first(where: { if case .rejected = $0.result { true } else { false } }) {
-                    throw Diagnostic.error("publish.push-rejected", "the remote '\(remote)' refused the push: \(refused)")
-                }
+            let warnings = try target.remoteWarnings(remote, access: request.access)
+            do {
+                var result = try push(tree, source: source, to: target, branch: branch, remote: remote, request: request)
+                result.warnings = warnings
                 return result
+            } catch {
+                throw DiagnosticList(warnings + [error])
             }
-            throw Diagnostic.error(
-                "publish.push-rejected",
-                "the remote '\(remote)' kept moving: \(maxPushAttempts) pushes were rejected as non-fast-forward")
         } catch let error as DiagnosticList {
             throw error
         } catch let error as Diagnostic {
@@ -93,6 +89,27 @@ public enum Publisher {
         } catch {
             throw DiagnosticList([Diagnostic.error("publish.internal", "\(error)")])
         }
+    }
+
+    /// Commits on the remote's tip and pushes; a push rejected as non-fast-forward fetches the
+    /// new tip and rebuilds.
+    static func push(_ tree: RenderedTree, source: Source, to target: GitRepository, branch: String, remote: String, request: PublishRequest) throws(Diagnostic) -> PublishResult {
+        _ = try target.fetch(remote: remote, branch: branch, access: request.access)
+        for _ in 1...maxPushAttempts {
+            var result = try commit(tree, source: source, to: target, branch: branch, request: request)
+            result.pushStatuses = try target.push(remote: remote, branch: branch, access: request.access)
+            if result.pushStatuses.contains(where: { $0.result == .nonFastForward }) {
+                _ = try target.fetch(remote: remote, branch: branch, access: request.access)
+                continue
+            }
+            if let refused = result.pushStatuses.first(where: { if case .rejected = $0.result { true } else { false } }) {
+                throw Diagnostic.error("publish.push-rejected", "the remote '\(RemoteURL.redacted(remote))' refused the push: \(refused)")
+            }
+            return result
+        }
+        throw Diagnostic.error(
+            "publish.push-rejected",
+            "the remote '\(RemoteURL.redacted(remote))' kept moving: \(maxPushAttempts) pushes were rejected as non-fast-forward")
     }
 
     /// One commit of the rendered tree on the branch's current tip (or none when unchanged).
