@@ -5,7 +5,7 @@ It serves the bare repositories below --root through `git http-backend` (git's o
 program), only to clients that send the user name and password it was given, over TLS with
 the certificate it was given. It listens on 127.0.0.1 on a port the system picks, writes that
 port to --port-file once it accepts connections, and exits by itself after --lifetime seconds,
-so that a test that dies cannot leave it running.
+or when the process that started it ends, so that a test that dies cannot leave it running.
 
 The password comes from the GIT_TEST_SERVER_PASSWORD environment variable, never from the
 command line (where process listings would show it).
@@ -19,6 +19,7 @@ import ssl
 import subprocess
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -46,8 +47,8 @@ class GitHandler(BaseHTTPRequestHandler):
             user, _, password = base64.b64decode(header[6:]).decode("utf-8").partition(":")
         except (ValueError, UnicodeDecodeError):
             return None
-        expected = "%s:%s" % (self.server.user, self.server.password)
-        if hmac.compare_digest(("%s:%s" % (user, password)).encode(), expected.encode()):
+        known = user in self.server.users
+        if hmac.compare_digest(password.encode(), self.server.password.encode()) and known:
             return user
         return None
 
@@ -126,7 +127,7 @@ def main():
     parser.add_argument("--root", required=True, help="folder of the bare repositories served")
     parser.add_argument("--cert", required=True, help="the server's certificate chain (PEM)")
     parser.add_argument("--key", required=True, help="the server's private key (PEM)")
-    parser.add_argument("--user", required=True)
+    parser.add_argument("--user", action="append", required=True, help="an account (repeatable); all share the password")
     parser.add_argument("--port-file", required=True, help="where to write the port once listening")
     parser.add_argument("--lifetime", type=float, default=600, help="seconds before the server exits by itself")
     parser.add_argument("--verbose", action="store_true")
@@ -135,7 +136,7 @@ def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), GitHandler)
     server.daemon_threads = True
     server.root = os.path.abspath(arguments.root)
-    server.user = arguments.user
+    server.users = set(arguments.user)
     server.password = os.environ["GIT_TEST_SERVER_PASSWORD"]
     server.verbose = arguments.verbose
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -144,9 +145,16 @@ def main():
     # (or never speaks) cannot stall the accepting loop.
     server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
 
-    timer = threading.Timer(arguments.lifetime, lambda: os._exit(3))
-    timer.daemon = True
-    timer.start()
+    # Exit after the lifetime, or as soon as the test that started it is gone.
+    parent = os.getppid()
+    started = time.monotonic()
+
+    def watch():
+        while time.monotonic() - started < arguments.lifetime and os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(3)
+
+    threading.Thread(target=watch, daemon=True).start()
     temporary = arguments.port_file + ".tmp"
     with open(temporary, "w") as port_file:
         port_file.write(str(server.server_address[1]))
