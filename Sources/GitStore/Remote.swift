@@ -53,7 +53,10 @@ extension GitRepository {
         var options = git_push_options()
         git_push_options_init(&options, UInt32(GIT_PUSH_OPTIONS_VERSION))
         options.callbacks = connection.callbacks
-        let result = withStringArray(["\(reference):\(reference)"]) { git_remote_push(connection.remote, $0, &options) }
+        // The callbacks reach the connection through an unretained pointer: keep it alive.
+        let result = withExtendedLifetime(connection) {
+            withStringArray(["\(reference):\(reference)"]) { git_remote_push(connection.remote, $0, &options) }
+        }
         // libgit2 itself refuses before sending when it can see the update is not a fast-forward.
         if result == GIT_ENONFASTFORWARD.rawValue {
             return [ReferenceStatus(reference: reference, result: .nonFastForward)]
@@ -83,7 +86,9 @@ extension GitRepository {
         var options = git_fetch_options()
         git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION))
         options.callbacks = connection.callbacks
-        let downloaded = withStringArray([reference]) { git_remote_download(connection.remote, $0, &options) }
+        let downloaded = withExtendedLifetime(connection) {
+            withStringArray([reference]) { git_remote_download(connection.remote, $0, &options) }
+        }
         if downloaded < 0 { throw connection.failure("git.fetch-failed", "cannot fetch \(reference) from '\(connection.url.display)'") }
 
         let result = LibGit2.compareAndSwap(reference, in: handle, to: fetched, expected: local, log: "gitopsc: fetch from \(connection.url.display)")
@@ -115,7 +120,7 @@ extension GitRepository {
         }
         let connection = RemoteConnection(remote: remote, url: remoteURL, access: access, config: config, trust: trust.map { "the CA bundle \($0.file) (\($0.source))" } ?? "the system CA store")
         var callbacks = connection.callbacks
-        guard git_remote_connect(remote, direction, &callbacks, nil, nil) == 0 else {
+        guard withExtendedLifetime(connection, { git_remote_connect(remote, direction, &callbacks, nil, nil) }) == 0 else {
             throw connection.failure("git.remote-unreachable", "cannot reach the remote '\(remoteURL.display)'")
         }
         return connection
