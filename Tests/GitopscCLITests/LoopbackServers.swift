@@ -217,8 +217,9 @@ final class HTTPSGitServer {
     /// A CA bundle that does not hold this server's CA.
     var otherCABundle: String { folder.appendingPathComponent("other-ca.pem").path }
 
-    init(in parent: URL) throws {
-        folder = parent.appendingPathComponent("https")
+    /// With `plainHTTP`, the same server without TLS (`url` is then still the https:// one).
+    init(in parent: URL, plainHTTP: Bool = false) throws {
+        folder = parent.appendingPathComponent(plainHTTP ? "http" : "https")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("repos"), withIntermediateDirectories: true)
         try setUp("""
             ec() { openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "$@" 2>/dev/null; }
@@ -236,7 +237,7 @@ final class HTTPSGitServer {
             "/usr/bin/env",
             ["python3", Self.script.path, "--root", folder.appendingPathComponent("repos").path,
              "--cert", folder.appendingPathComponent("server.pem").path, "--key", folder.appendingPathComponent("server.key").path,
-             "--port-file", portFile.path, "--lifetime", "900", "--verbose"] + Self.users.flatMap { ["--user", $0] },
+             "--port-file", portFile.path, "--lifetime", "900", "--verbose"] + Self.users.flatMap { ["--user", $0] } + (plainHTTP ? ["--plain-http"] : []),
             environment: ["GIT_TEST_SERVER_PASSWORD": password],
             log: folder.appendingPathComponent("server.log"))
         guard waitUntil(seconds: 20, { FileManager.default.fileExists(atPath: portFile.path) }),

@@ -87,7 +87,7 @@ struct PushOverHTTPSTests {
         expectRefused(fromURL, mentioning: ["refused the credential from the user info of the remote URL", server.url], secrets: [wrong, server.password])
         #expect(!(try fixture.localRepositoryBytes()).contains(wrong))
         // Nothing reached the server.
-        let branch = try runProcess("/usr/bin/git", ["--git-dir=\(server.repository.path)", "rev-parse", "--verify", "--quiet", "rendered"])
+        let branch = try runProcess("/usr/bin/git", ["--git-dir=\(server.repository.path)", "rev-parse", "--verify", "--quiet", "rendered"], timeout: processTimeout)
         #expect(branch.status != 0, "the server got a branch: \(branch.output)")
     }
 
@@ -131,6 +131,19 @@ struct PushOverHTTPSTests {
         expectRefused(missing, mentioning: ["GIT_SSL_CAINFO names the CA bundle '/nonexistent/ca.pem', which is not a file"], secrets: [])
         // The server never saw a request (the handshake failed first), so no credential went out.
         #expect(!server.server.output.contains("\"GET "), "\(server.server.output)")
+    }
+
+    /// Over plain http the server's request for a credential is refused: it would travel in clear.
+    @Test func noCredentialOverPlainHTTP() throws {
+        guard requireLoopbackTools() else { return }
+        let fixture = try PushFixture()
+        let server = try HTTPSGitServer(in: fixture.folder, plainHTTP: true)
+        let url = "http://localhost:\(server.port)/gitops.git"
+        let result = try fixture.publish(to: url, environment: ["GITOPSC_GIT_TOKEN": server.password])
+        expectRefused(result, mentioning: ["the remote \(url) asks for a credential over plain http"], secrets: [server.password])
+        // The server asked (401) and nothing was authorized.
+        #expect(server.server.output.contains("\" 401 "), "\(server.server.output)")
+        #expect(!server.server.output.contains("\" 200 "), "a request was authorized: \(server.server.output)")
     }
 
     /// Two publishers (two CI pipelines with their own clones) push different environments
@@ -249,7 +262,7 @@ struct PushOverSSHTests {
             "\(fixture.home.path)/.ssh/known_hosts",
         ], secrets: [])
         #expect(!server.server.output.contains("Accepted publickey"), "a key was sent to an unverified server: \(server.server.output)")
-        #expect(try runProcess("/usr/bin/git", ["--git-dir=\(server.repository.path)", "rev-parse", "--verify", "--quiet", "rendered"]).status != 0)
+        #expect(try runProcess("/usr/bin/git", ["--git-dir=\(server.repository.path)", "rev-parse", "--verify", "--quiet", "rendered"], timeout: processTimeout).status != 0)
     }
 
     @Test func aChangedHostKeyIsRefused() throws {

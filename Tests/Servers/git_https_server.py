@@ -131,6 +131,7 @@ def main():
     parser.add_argument("--port-file", required=True, help="where to write the port once listening")
     parser.add_argument("--lifetime", type=float, default=600, help="seconds before the server exits by itself")
     parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--plain-http", action="store_true", help="serve without TLS (to test that no credential is sent)")
     arguments = parser.parse_args()
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), GitHandler)
@@ -139,11 +140,12 @@ def main():
     server.users = set(arguments.user)
     server.password = os.environ["GIT_TEST_SERVER_PASSWORD"]
     server.verbose = arguments.verbose
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(arguments.cert, arguments.key)
-    # The handshake happens in the handler's thread, so a client that refuses the certificate
-    # (or never speaks) cannot stall the accepting loop.
-    server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+    if not arguments.plain_http:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(arguments.cert, arguments.key)
+        # The handshake happens in the handler's thread, so a client that refuses the
+        # certificate (or never speaks) cannot stall the accepting loop.
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
 
     # Exit after the lifetime, or as soon as the test that started it is gone.
     parent = os.getppid()
