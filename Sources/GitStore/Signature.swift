@@ -55,8 +55,8 @@ extension GitRepository {
         func first(_ candidates: String?...) -> String? {
             candidates.lazy.compactMap { $0 }.first { !$0.isEmpty }
         }
-        guard let resolvedName = first(name, environment[prefix + "NAME"], config["user.name"]),
-              let resolvedEmail = first(email, environment[prefix + "EMAIL"], config["user.email"])
+        guard let resolvedName = first(name, environment[prefix + "NAME"], config["user.name"]?.last),
+              let resolvedEmail = first(email, environment[prefix + "EMAIL"], config["user.email"]?.last)
         else {
             throw Diagnostic.error(
                 "git.\(kind.rawValue)-not-configured",
@@ -77,15 +77,20 @@ extension GitRepository {
         return signature
     }
 
-    private func configValues(_ keys: [String]) throws(Diagnostic) -> [String: String] {
+    /// Every value of each of `keys` in git config (repository, then global, then system: the
+    /// last value is the one that applies), keys without a value left out.
+    func configValues(_ keys: [String]) throws(Diagnostic) -> [String: [String]] {
         var config: OpaquePointer?
         try LibGit2.check(git_repository_config_snapshot(&config, handle), "git.config", "cannot read git config")
         defer { git_config_free(config) }
-        var values: [String: String] = [:]
+        var values: [String: [String]] = [:]
         for key in keys {
-            var value: UnsafePointer<CChar>?
-            if git_config_get_string(&value, config, key) == 0, let value {
-                values[key] = String(cString: value)
+            var iterator: OpaquePointer?
+            guard git_config_multivar_iterator_new(&iterator, config, key, nil) == 0 else { continue }
+            defer { git_config_iterator_free(iterator) }
+            var entry: UnsafeMutablePointer<git_config_entry>?
+            while git_config_next(&entry, iterator) == 0, let value = entry?.pointee.value {
+                values[key, default: []].append(String(cString: value))
             }
         }
         return values

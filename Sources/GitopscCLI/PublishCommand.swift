@@ -3,6 +3,7 @@ import Compiler
 import Diagnostics
 import FileSources
 import Foundation
+import GitStore
 import Publisher
 
 struct PublishCommand: ParsableCommand {
@@ -16,6 +17,11 @@ struct PublishCommand: ParsableCommand {
             message names the changed environments and carries Source-Repository, Source-Commit \
             and Gitopsc-Version trailers. Author and committer: the flags, else GIT_AUTHOR_* / \
             GIT_COMMITTER_*, else git config.
+            Pushing over HTTPS takes a credential from the URL, GITOPSC_GIT_TOKEN or \
+            GITOPSC_GIT_USERNAME + GITOPSC_GIT_PASSWORD, or ~/.git-credentials (credential.helper \
+            store); TLS certificates are always verified (GIT_SSL_CAINFO, http.sslCAInfo or \
+            SSL_CERT_FILE name a CA bundle). Over SSH: --ssh-key or GITOPSC_SSH_KEY, else the agent \
+            and ~/.ssh/id_*; host keys must be in known_hosts. See docs/pushing.md.
             Exit status: 0 published or nothing to do, 2 input or repository error.
             """
     )
@@ -41,8 +47,14 @@ struct PublishCommand: ParsableCommand {
     @Flag(name: .customLong("adopt"), help: "Take over a branch folder that has content gitopsc does not own yet.")
     var adopt = false
 
-    @Option(name: .customLong("push"), help: "Push the branch to this remote (a path or URL) after committing.")
+    @Option(name: .customLong("push"), help: "Push the branch to this remote (a path, an https:// or ssh:// URL, or user@host:path) after committing.")
     var push: String?
+
+    @Option(name: .customLong("ssh-key"), help: "The private key to push over SSH with, the only one offered (else GITOPSC_SSH_KEY, else the agent and ~/.ssh/id_*).")
+    var sshKey: String?
+
+    @Option(name: .customLong("known-hosts"), help: "A known_hosts file that SSH host keys are checked against, besides ~/.ssh/known_hosts (repeatable).")
+    var knownHosts: [String] = []
 
     @Option(name: .customLong("author-name")) var authorName: String?
     @Option(name: .customLong("author-email")) var authorEmail: String?
@@ -65,6 +77,7 @@ struct PublishCommand: ParsableCommand {
         request.committerName = committerName
         request.committerEmail = committerEmail
         request.push = push
+        request.access = RemoteAccess(sshKey: sshKey, knownHostsFiles: knownHosts)
         let display = progress.display()
         request.progress = display?.report
         try diagnostics.reportingInputErrors {
@@ -72,6 +85,7 @@ struct PublishCommand: ParsableCommand {
                 defer { display?.finish() }
                 return try Publisher.publish(request, displayBase: FileManager.default.currentDirectoryPath)
             }()
+            if !result.warnings.isEmpty { diagnostics.print(result.warnings) }
             switch result.outcome {
             case .committed(let id, let parent):
                 if parent == nil {
@@ -83,7 +97,7 @@ struct PublishCommand: ParsableCommand {
                 print("nothing changed: \(result.branch) stays at \(tip)")
             }
             for status in result.pushStatuses {
-                print("push \(Publisher.withoutCredentials(push ?? "")): \(status)")
+                print("push \(RemoteURL.redacted(push ?? "")): \(status)")
             }
         }
     }

@@ -26,6 +26,8 @@ public struct PublishRequest: Sendable {
     public var push: String?
     /// Told how many environments are rendered, for a progress display.
     public var progress: Compiler.Progress?
+    /// Where the push's credentials, CA bundle and known hosts come from.
+    public var access = RemoteAccess()
 
     public init(root: String, repository: String) {
         self.root = root
@@ -40,6 +42,8 @@ public struct PublishResult: Sendable {
     public var sourceCommit: String?
     /// What the remote did with each reference, when pushing.
     public var pushStatuses: [ReferenceStatus] = []
+    /// What the push does differently from git (a credential in the URL, TLS settings ignored).
+    public var warnings: [Diagnostic] = []
 }
 
 public enum Publisher {
@@ -72,22 +76,14 @@ public enum Publisher {
             // The local branch mirrors the remote's: build on the remote's tip, and when another
             // pipeline pushed first, fetch its tip and rebuild (the output is a pure function of
             // the sources, so rebuilding is always correct).
-            _ = try target.fetch(remote: remote, branch: branch)
-            for _ in 1...maxPushAttempts {
-                var result = try commit(tree, source: source, to: target, branch: branch, request: request)
-                result.pushStatuses = try target.push(remote: remote, branch: branch)
-                if result.pushStatuses.contains(where: { $0.result == .nonFastForward }) {
-                    _ = try target.fetch(remote: remote, branch: branch)
-                    continue
-                }
-                if let refused = result.pushStatuses.first(where: { if case .rejected = $0.result { true } else { false } }) {
-                    throw Diagnostic.error("publish.push-rejected", "the remote '\(remote)' refused the push: \(refused)")
-                }
+            let warnings = try target.remoteWarnings(remote, access: request.access)
+            do {
+                var result = try push(tree, source: source, to: target, branch: branch, remote: remote, request: request)
+                result.warnings = warnings
                 return result
+            } catch {
+                throw DiagnosticList(warnings + [error])
             }
-            throw Diagnostic.error(
-                "publish.push-rejected",
-                "the remote '\(remote)' kept moving: \(maxPushAttempts) pushes were rejected as non-fast-forward")
         } catch let error as DiagnosticList {
             throw redacted(error, remote: request.push)
         } catch let error as Diagnostic {
@@ -97,14 +93,25 @@ public enum Publisher {
         }
     }
 
-    /// Problems with a push URL's credentials removed from their messages: CI logs show them.
-    static func redacted(_ list: DiagnosticList, remote: String?) -> DiagnosticList {
-        guard let remote, case let clean = withoutCredentials(remote), clean != remote else { return list }
-        return DiagnosticList(list.diagnostics.map { diagnostic in
-            var copy = diagnostic
-            copy.message = copy.message.replacingOccurrences(of: remote, with: clean)
-            return copy
-        })
+    /// Commits on the remote's tip and pushes; a push rejected as non-fast-forward fetches the
+    /// new tip and rebuilds.
+    static func push(_ tree: RenderedTree, source: Source, to target: GitRepository, branch: String, remote: String, request: PublishRequest) throws(Diagnostic) -> PublishResult {
+        _ = try target.fetch(remote: remote, branch: branch, access: request.access)
+        for _ in 1...maxPushAttempts {
+            var result = try commit(tree, source: source, to: target, branch: branch, request: request)
+            result.pushStatuses = try target.push(remote: remote, branch: branch, access: request.access)
+            if result.pushStatuses.contains(where: { $0.result == .nonFastForward }) {
+                _ = try target.fetch(remote: remote, branch: branch, access: request.access)
+                continue
+            }
+            if let refused = result.pushStatuses.first(where: { if case .rejected = $0.result { true } else { false } }) {
+                throw Diagnostic.error("publish.push-rejected", "the remote '\(RemoteURL.redacted(remote))' refused the push: \(refused)")
+            }
+            return result
+        }
+        throw Diagnostic.error(
+            "publish.push-rejected",
+            "the remote '\(RemoteURL.redacted(remote))' kept moving: \(maxPushAttempts) pushes were rejected as non-fast-forward")
     }
 
     /// One commit of the rendered tree on the branch's current tip (or none when unchanged).
@@ -158,18 +165,7 @@ public enum Publisher {
         guard let origin = try repository.remoteURL(named: "origin") else {
             return standardized(repository.workingDirectory ?? repository.gitDirectory)
         }
-        return withoutCredentials(origin)
-    }
-
-    /// A remote URL with any user information removed from `scheme://user:secret@host/...`:
-    /// CI systems put tokens there, as the user or the password. The scp-like form
-    /// (`git@host:path`) names an ssh user, never a secret, and stays as it is.
-    public static func withoutCredentials(_ url: String) -> String {
-        guard let scheme = url.range(of: "://") else { return url }
-        let rest = url[scheme.upperBound...]
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        guard let at = authority.lastIndex(of: "@") else { return url }
-        return String(url[..<scheme.upperBound]) + String(rest[rest.index(after: at)...])
+        return RemoteURL.redacted(origin)
     }
 
     /// The sources of a revision, mounted at the source folder, read without a checkout.

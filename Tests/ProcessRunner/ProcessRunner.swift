@@ -12,10 +12,11 @@ public struct ProcessResult: Sendable {
 
 /// Runs a program to its end: the oracles and tools the tests compare with (`git`,
 /// `kubectl`, `python3`, the built `gitopsc`). Both pipes are read at the same time, so a
-/// child that writes much to one of them cannot block on the other.
+/// child that writes much to one of them cannot block on the other. With a `timeout`, a program
+/// still running after that many seconds is killed, and its standard error says so.
 public func runProcess(
     _ executable: String, _ arguments: [String], in folder: URL? = nil,
-    environment: [String: String] = [:], input: String? = nil
+    environment: [String: String] = [:], input: String? = nil, timeout: Double? = nil
 ) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
@@ -29,13 +30,20 @@ public func runProcess(
     try process.run()
     if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
     try stdin.fileHandleForWriting.close()
+    let watchdog = timeout.map { seconds in
+        let stop = DispatchWorkItem { [process] in if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: stop)
+        return stop
+    }
     let errors = BackgroundRead(stderr.fileHandleForReading)
     let output = stdout.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    watchdog?.cancel()
+    let killed = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL && timeout != nil
     return ProcessResult(
         status: process.terminationStatus,
         stdout: String(decoding: output, as: UTF8.self),
-        stderr: String(decoding: errors.wait(), as: UTF8.self))
+        stderr: String(decoding: errors.wait(), as: UTF8.self) + (killed ? "\n[killed after \(timeout!) seconds]\n" : ""))
 }
 
 /// Reads a pipe to its end on another thread.
