@@ -93,6 +93,16 @@ public enum Publisher {
         }
     }
 
+    /// Problems with a push URL's credentials removed from their messages: CI logs show them.
+    static func redacted(_ list: DiagnosticList, remote: String?) -> DiagnosticList {
+        guard let remote, case let clean = RemoteURL.redacted(remote), clean != remote else { return list }
+        return DiagnosticList(list.diagnostics.map { diagnostic in
+            var copy = diagnostic
+            copy.message = copy.message.replacingOccurrences(of: remote, with: clean)
+            return copy
+        })
+    }
+
     /// Commits on the remote's tip and pushes; a push rejected as non-fast-forward fetches the
     /// new tip and rebuilds.
     static func push(_ tree: RenderedTree, source: Source, to target: GitRepository, branch: String, remote: String, request: PublishRequest) throws(Diagnostic) -> PublishResult {
