@@ -119,10 +119,10 @@ import YAML
               deletes           production/east-1: ConfigMap tekton/settings
               operator-upgrade  production/east-1: Subscription.operators.coreos.com openshift-operators/openshift-pipelines-operator-rh spec.channel
 
-            1 of 1 environments differ
+            1 of 1 environment differs
             """), "\(text)")
         let markdown = DiffRenderer.render(diff, as: .markdown(maxBytes: 65536))
-        #expect(markdown.hasPrefix("### gitopsc diff: 1 of 1 environments differ\n\n**risks: 1 object with deletions (prune), 1 object with operator upgrades**\n\n- deletes"), "\(markdown)")
+        #expect(markdown.hasPrefix("### gitopsc diff: 1 of 1 environment differs\n\n**risks: 1 object with deletions (prune), 1 object with operator upgrades**\n\n- deletes"), "\(markdown)")
     }
 }
 

@@ -55,7 +55,7 @@ import YAML
         #expect(text.contains("+ Service tekton/manager\n"))
         #expect(text.contains("- ConfigMap tekton/settings\n"))
         #expect(text.contains("~ Deployment.apps tekton/manager\n~     spec.replicas: 1 -> 2  # clusters/staging/tekton/manifest.yaml:7:13\n"))
-        #expect(text.hasPrefix("risks: 1 object with deletions (prune)\n  deletes  staging: ConfigMap tekton/settings\n\n1 of 2 environments differ\n"))
+        #expect(text.hasPrefix("risks: 1 object with deletions (prune)\n  deletes  staging: ConfigMap tekton/settings\n\n1 of 2 environments differs\n"))
         #expect(!text.contains("\u{1B}["))
         #expect(DiffRenderer.render(diff, as: .text(colour: true)).contains("\u{1B}[32m+ Service tekton/manager\u{1B}[0m"))
     }

@@ -92,7 +92,7 @@ struct PublishProvenanceTests {
     @Test(arguments: [
         ("https://x-access-token:ghs_secret@github.example.com/platform/sources.git", "https://github.example.com/platform/sources.git"),
         ("https://ghs_secret@github.example.com:8443/sources", "https://github.example.com:8443/sources"),
-        ("ssh://git:pass@git.example.com/sources.git", "ssh://git.example.com/sources.git"),
+        ("ssh://git:pass@git.example.com/sources.git", "ssh://git@git.example.com/sources.git"),
         ("git@git.example.com:platform/sources.git", "git@git.example.com:platform/sources.git"),
         ("https://git.example.com/a@b/sources.git", "https://git.example.com/a@b/sources.git"),
     ])
