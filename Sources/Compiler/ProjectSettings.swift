@@ -13,6 +13,9 @@ import YAML
 /// output: out                                           # default folder of `gitopsc compile`
 /// templateRoots:                                        # template folders outside this root,
 ///   upstream: ../infra-deployments/components           # named as `upstream:path` in specs
+/// schemas:                                              # CRDs / OpenAPI v3 documents that
+///   - schemas/crds                                      # check and compile validate the
+///   - upstream:crds/tektonconfig.yaml                   # rendered objects against
 /// ```
 public struct ProjectSettings: Sendable {
     public var repositoryURL = "https://git.example.com/gitops.git"
@@ -23,6 +26,9 @@ public struct ProjectSettings: Sendable {
     /// from, by name. Nothing outside the root is readable unless named here, as kustomize's
     /// load restrictor keeps a build inside its folder.
     public var templateRoots: [String: TemplateRoot] = [:]
+    /// Files or folders of CustomResourceDefinitions and OpenAPI v3 documents, as written:
+    /// paths like a component's `resources` (below the root, or `ROOT:PATH`).
+    public var schemas: [Node] = []
 
     public struct TemplateRoot: Sendable {
         /// Absolute and standardized.
@@ -32,7 +38,7 @@ public struct ProjectSettings: Sendable {
     }
 
     public static let fileName = "gitopsc.yaml"
-    static let fields: [String: Set<String>] = ["": ["repository", "output", "templateRoots"], "repository": ["url", "branch", "folder"]]
+    static let fields: [String: Set<String>] = ["": ["repository", "output", "templateRoots", "schemas"], "repository": ["url", "branch", "folder"]]
 
     public init() {}
 
@@ -71,6 +77,17 @@ public struct ProjectSettings: Sendable {
                 let path = standardized(relative.hasPrefix("/") ? relative : root + "/" + relative)
                 settings.templateRoots[entry.name] = TemplateRoot(path: path, location: entry.value.mark.location)
             }
+        }
+        if let schemas = node["schemas"], !schemas.isNull {
+            guard let items = schemas.items else {
+                throw Diagnostic.error("settings.invalid", "schemas must be a list of files or folders", at: schemas.mark.location)
+            }
+            for item in items {
+                guard let path = try string(item), !path.isEmpty else {
+                    throw Diagnostic.error("settings.invalid", "a schemas entry needs a file or folder", at: item.mark.location)
+                }
+            }
+            settings.schemas = items
         }
         let parts = settings.folder.split(separator: "/", omittingEmptySubsequences: false)
         if settings.folder.hasPrefix("/") || parts.contains("..") || parts.contains("") {

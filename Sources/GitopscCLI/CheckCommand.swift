@@ -5,6 +5,7 @@ import Diff
 import FileSources
 import Foundation
 import GitStore
+import Schemas
 import YAML
 
 struct CheckCommand: ParsableCommand {
@@ -31,20 +32,27 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .customLong("repo"), help: "The repository holding --branch (default: the source repository).")
     var repository: String?
 
+    @OptionGroup var schemaOptions: SchemaOptions
+
     @OptionGroup var diagnostics: DiagnosticOptions
 
     func run() throws {
         let root = standardized(self.root)
         let target = branch.map { "branch '\($0)'" } ?? "'\(outputDirectory ?? "the output folder of gitopsc.yaml")'"
-        let (tree, committed, staleness) = try diagnostics.reportingInputErrors { () throws -> (RenderedTree, [String: String], Staleness) in
+        let (tree, schemas, committed, staleness) = try diagnostics.reportingInputErrors {
+            () throws -> (RenderedTree, SchemaSet?, [String: String], Staleness) in
             let compiler = try Compiler(root: root)
-            let tree = try compiler.compile()
+            let schemas = try compiler.loadSchemas(extra: schemaOptions.paths)
+            let tree = try compiler.compile(schemas: schemas, allowUnknownFields: schemaOptions.allowUnknownFields)
             let (committed, manifestFile) = try committedFiles(layout: tree.layout, settings: compiler.settings, root: root)
-            return (tree, committed, try Staleness.compare(expected: tree, committed: committed, manifestFile: manifestFile))
+            return (tree, schemas, committed, try Staleness.compare(expected: tree, committed: committed, manifestFile: manifestFile))
         }
-        let problems = RenderedChecks.validate(tree)
-        if !problems.isEmpty {
-            diagnostics.print(problems)
+        var problems = RenderedChecks.validate(tree)
+        let report = schemas.map { RenderedChecks.validate(tree, against: $0, allowUnknownFields: schemaOptions.allowUnknownFields) }
+        problems += report?.problems ?? []
+        if !problems.isEmpty { diagnostics.print(problems) }
+        if let report { print(report.summary) }
+        if problems.contains(where: { $0.severity == .error }) {
             throw ExitStatus.failed
         }
         guard !staleness.isStale else {
