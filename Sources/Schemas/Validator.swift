@@ -111,7 +111,8 @@ struct Validator {
         problems.append(SchemaProblem(path: path, message: message, location: mark.location, isUnknownField: unknown))
     }
 
-    /// `mark`: the nearest position known, for values (such as defaults) that have none.
+    /// `parentMark`: the position of the key holding the value (or the nearest one known),
+    /// for values (such as defaults) that have none and for fields missing from a mapping.
     private mutating func check(_ value: Node, _ schema: StructuralSchema, mark parentMark: Mark) {
         let mark = value.mark.location == nil ? parentMark : value.mark
         let type = JSONType.of(value)
@@ -132,7 +133,7 @@ struct Validator {
             if type == .string, let text = value.scalar?.value { checkString(text, schema, mark: mark) }
             if type == .integer || type == .number { checkNumber(value, schema, mark: mark) }
         case .mapping(let entries):
-            checkMapping(entries, schema, mark: mark)
+            checkMapping(entries, schema, mark: mark, keyMark: parentMark.location == nil ? mark : parentMark)
         case .sequence(let items):
             checkSequence(items, schema, mark: mark)
         }
@@ -175,10 +176,11 @@ struct Validator {
         }
     }
 
-    private mutating func checkMapping(_ entries: [MappingEntry], _ schema: StructuralSchema, mark: Mark) {
+    /// A missing field is reported at `keyMark`, the key of the mapping that lacks it.
+    private mutating func checkMapping(_ entries: [MappingEntry], _ schema: StructuralSchema, mark: Mark, keyMark: Mark) {
         for name in schema.required where !entries.contains(where: { $0.name == name }) {
             path.append(.key(name))
-            report("missing required field '\(name)'", at: mark)
+            report("missing required field '\(name)'", at: keyMark)
             path.removeLast()
         }
         if let maximum = schema.maxProperties, entries.count > maximum {
@@ -193,7 +195,7 @@ struct Validator {
                 report("'\(entry.name)' is not a valid key (an optional DNS subdomain prefix and '/', then at most 63 characters of A-Z, a-z, 0-9, '-', '_', '.')", at: entry.key.mark.location == nil ? mark : entry.key.mark)
             }
             if let field = schema.field(entry.name) {
-                check(entry.value, field, mark: mark)
+                check(entry.value, field, mark: entry.key.mark.location == nil ? mark : entry.key.mark)
             } else if schema.rejectsUnknownFields {
                 var message = "unknown field '\(entry.name)'"
                 if let suggestion = closestMatch(to: entry.name, in: schema.properties.keys) {
@@ -215,7 +217,7 @@ struct Validator {
         if let item = schema.items {
             for (index, value) in items.enumerated() {
                 path.append(.index(index))
-                check(value, item, mark: mark)
+                check(value, item, mark: value.mark.location == nil ? mark : value.mark)
                 path.removeLast()
             }
         }
