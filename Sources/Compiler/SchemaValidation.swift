@@ -88,46 +88,58 @@ enum TektonConfigSchema {
 }
 
 extension RenderedChecks {
+    /// An object to validate, what messages call its origin, and where to point when
+    /// neither its values nor the object have a source position.
+    struct SchemaSubject {
+        var object: Node
+        var origin: String
+        var fallback: SourceLocation?
+    }
+
     /// Validates every object of the tree (components' objects, their Applications, the
     /// root Application) against `schemas`. Each problem names the environment, component,
     /// object and path, at the source position of the value when the compiler kept one (the
     /// template, patch or spec line), else at the object's or the component's.
     public static func validate(_ tree: RenderedTree, against schemas: SchemaSet, allowUnknownFields: Bool) -> SchemaReport {
-        struct Item {
-            var object: Node
-            var environment: String
-            var component: String?
-            var fallback: SourceLocation?
-        }
-        var items: [Item] = []
+        var subjects: [SchemaSubject] = []
         for environment in tree.environments {
             let file = SourceLocation(file: environment.file, line: 0, column: 0)
             for component in environment.components {
-                for object in component.objects {
-                    items.append(Item(object: object, environment: environment.name, component: component.name, fallback: component.declaration ?? file))
+                let origin = "environment '\(environment.name)', component '\(component.name)'"
+                for object in component.objects + [component.application] {
+                    subjects.append(SchemaSubject(object: object, origin: origin, fallback: component.declaration ?? file))
                 }
-                items.append(Item(object: component.application, environment: environment.name, component: component.name, fallback: component.declaration ?? file))
             }
-            items.append(Item(object: environment.root, environment: environment.name, component: nil, fallback: file))
+            subjects.append(SchemaSubject(object: environment.root, origin: "environment '\(environment.name)', root Application", fallback: file))
         }
-        let objects = items.map(\.object)
+        return validate(subjects, against: schemas, allowUnknownFields: allowUnknownFields)
+    }
+
+    /// Validates the objects of kustomization builds (`gitopsc build --schemas`), each
+    /// named with the folder it was built from.
+    public static func validate(objects: [(folder: String, object: Node)], against schemas: SchemaSet, allowUnknownFields: Bool) -> SchemaReport {
+        validate(
+            objects.map { SchemaSubject(object: $0.object, origin: "folder '\($0.folder)'", fallback: SourceLocation(file: $0.folder, line: 0, column: 0)) },
+            against: schemas, allowUnknownFields: allowUnknownFields)
+    }
+
+    static func validate(_ subjects: [SchemaSubject], against schemas: SchemaSet, allowUnknownFields: Bool) -> SchemaReport {
+        let objects = subjects.map(\.object)
         let verdicts = concurrentMap(objects.count) { index in schemas.validate(objects[index]) }
         var report = SchemaReport(problems: [], validated: 0, withoutSchema: [:])
-        for (item, verdict) in zip(items, verdicts) {
-            let object = item.object
+        for (subject, verdict) in zip(subjects, verdicts) {
+            let object = subject.object
             guard case .checked(let problems) = verdict else {
-                let key = "\(object["apiVersion"]?.text ?? "?") \(object["kind"]?.text ?? "?")"
-                report.withoutSchema[key, default: 0] += 1
+                report.withoutSchema["\(object["apiVersion"]?.text ?? "?") \(object["kind"]?.text ?? "?")", default: 0] += 1
                 continue
             }
             report.validated += 1
-            let subject = "environment '\(item.environment)', " + (item.component.map { "component '\($0)', " } ?? "root Application, ")
-                + "\(object["kind"]?.text ?? "?") '\(object[path: ["metadata", "name"]]?.text ?? "")'"
+            let name = "\(subject.origin), \(object["kind"]?.text ?? "?") '\(object[path: ["metadata", "name"]]?.text ?? "")'"
             for problem in problems {
                 var diagnostic = Diagnostic.error(
                     problem.isUnknownField ? "schemas.unknown-field" : "schemas.invalid-value",
-                    "\(subject): \(problem.pathText): \(problem.message)",
-                    at: problem.location ?? object.mark.location ?? item.fallback)
+                    "\(name): \(problem.pathText): \(problem.message)",
+                    at: problem.location ?? object.mark.location ?? subject.fallback)
                 if problem.isUnknownField && allowUnknownFields { diagnostic.severity = .warning }
                 report.problems.append(diagnostic)
             }
