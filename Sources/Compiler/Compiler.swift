@@ -53,7 +53,7 @@ public final class Compiler: Sendable {
             selected = selected.filter { names.contains($0.name) }
         }
         if let schemas, !allowUnknownFields {
-            let typos = Compiler.tektonConfigTypos(in: selected, schemas: schemas)
+            let typos = try Compiler.tektonConfigTypos(in: selected, schemas: schemas)
             if !typos.isEmpty { throw DiagnosticList(typos) }
         }
         let concrete = selected

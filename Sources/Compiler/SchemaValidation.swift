@@ -62,7 +62,10 @@ extension Compiler {
     /// Typos in the environments' `tektonConfig` sections, found before rendering: each
     /// field the TektonConfig CRD among `schemas` does not know, at its line in the spec,
     /// with the nearest known field. Once per position (environments share their layers).
-    static func tektonConfigTypos(in environments: [Environment], schemas: SchemaSet) -> [Diagnostic] {
+    static func tektonConfigTypos(in environments: [Environment], schemas: SchemaSet) throws(DiagnosticList) -> [Diagnostic] {
+        try schemas.prepare(for: [.mapping([
+            ("apiVersion", .string("operator.tekton.dev/\(TektonConfigSchema.version)")), ("kind", .string("TektonConfig")),
+        ])])
         guard let spec = schemas.schema(group: "operator.tekton.dev", version: TektonConfigSchema.version, kind: "TektonConfig")?.field("spec") else {
             return []
         }
@@ -100,7 +103,9 @@ extension RenderedChecks {
     /// root Application) against `schemas`. Each problem names the environment, component,
     /// object and path, at the source position of the value when the compiler kept one (the
     /// template, patch or spec line), else at the object's or the component's.
-    public static func validate(_ tree: RenderedTree, against schemas: SchemaSet, allowUnknownFields: Bool) -> SchemaReport {
+    /// Schema files that may define the tree's kinds are parsed first: a broken one is an
+    /// input error.
+    public static func validate(_ tree: RenderedTree, against schemas: SchemaSet, allowUnknownFields: Bool) throws(DiagnosticList) -> SchemaReport {
         var subjects: [SchemaSubject] = []
         for environment in tree.environments {
             let file = SourceLocation(file: environment.file, line: 0, column: 0)
@@ -112,19 +117,20 @@ extension RenderedChecks {
             }
             subjects.append(SchemaSubject(object: environment.root, origin: "environment '\(environment.name)', root Application", fallback: file))
         }
-        return validate(subjects, against: schemas, allowUnknownFields: allowUnknownFields)
+        return try validate(subjects, against: schemas, allowUnknownFields: allowUnknownFields)
     }
 
     /// Validates the objects of kustomization builds (`gitopsc build --schemas`), each
     /// named with the folder it was built from.
-    public static func validate(objects: [(folder: String, object: Node)], against schemas: SchemaSet, allowUnknownFields: Bool) -> SchemaReport {
-        validate(
+    public static func validate(objects: [(folder: String, object: Node)], against schemas: SchemaSet, allowUnknownFields: Bool) throws(DiagnosticList) -> SchemaReport {
+        try validate(
             objects.map { SchemaSubject(object: $0.object, origin: "folder '\($0.folder)'", fallback: SourceLocation(file: $0.folder, line: 0, column: 0)) },
             against: schemas, allowUnknownFields: allowUnknownFields)
     }
 
-    static func validate(_ subjects: [SchemaSubject], against schemas: SchemaSet, allowUnknownFields: Bool) -> SchemaReport {
+    static func validate(_ subjects: [SchemaSubject], against schemas: SchemaSet, allowUnknownFields: Bool) throws(DiagnosticList) -> SchemaReport {
         let objects = subjects.map(\.object)
+        try schemas.prepare(for: objects)
         let verdicts = concurrentMap(objects.count) { index in schemas.validate(objects[index]) }
         var report = SchemaReport(problems: [], validated: 0, withoutSchema: [:])
         for (subject, verdict) in zip(subjects, verdicts) {

@@ -39,16 +39,18 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let root = standardized(self.root)
         let target = branch.map { "branch '\($0)'" } ?? "'\(outputDirectory ?? "the output folder of gitopsc.yaml")'"
-        let (tree, schemas, committed, staleness) = try diagnostics.reportingInputErrors {
-            () throws -> (RenderedTree, SchemaSet?, [String: String], Staleness) in
+        let (tree, report, committed, staleness) = try diagnostics.reportingInputErrors {
+            () throws -> (RenderedTree, SchemaReport?, [String: String], Staleness) in
             let compiler = try Compiler(root: root)
             let schemas = try compiler.loadSchemas(extra: schemaOptions.paths)
             let tree = try compiler.compile(schemas: schemas, allowUnknownFields: schemaOptions.allowUnknownFields)
+            let report = try schemas.map { schemas throws(DiagnosticList) in
+                try RenderedChecks.validate(tree, against: schemas, allowUnknownFields: schemaOptions.allowUnknownFields)
+            }
             let (committed, manifestFile) = try committedFiles(layout: tree.layout, settings: compiler.settings, root: root)
-            return (tree, schemas, committed, try Staleness.compare(expected: tree, committed: committed, manifestFile: manifestFile))
+            return (tree, report, committed, try Staleness.compare(expected: tree, committed: committed, manifestFile: manifestFile))
         }
         var problems = RenderedChecks.validate(tree)
-        let report = schemas.map { RenderedChecks.validate(tree, against: $0, allowUnknownFields: schemaOptions.allowUnknownFields) }
         problems += report?.problems ?? []
         if !problems.isEmpty { diagnostics.print(problems) }
         if let report { print(report.summary) }

@@ -47,7 +47,7 @@ struct CompileCommand: ParsableCommand {
             let schemas = try compiler.loadSchemas(extra: schemaOptions.paths)
             let tree = try compiler.compile(environments, schemas: schemas, allowUnknownFields: schemaOptions.allowUnknownFields)
             if let schemas {
-                let report = RenderedChecks.validate(tree, against: schemas, allowUnknownFields: schemaOptions.allowUnknownFields)
+                let report = try RenderedChecks.validate(tree, against: schemas, allowUnknownFields: schemaOptions.allowUnknownFields)
                 if !report.problems.isEmpty { diagnostics.print(report.problems) }
                 print(report.summary)
                 if report.hasErrors { throw ExitStatus.failed }

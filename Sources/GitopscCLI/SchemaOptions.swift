@@ -32,9 +32,11 @@ extension BuildCommand {
         let schemas = try diagnostics.reportingInputErrors { try SchemaSet.load(sources) }
         let folders = directories
         let built = concurrentMap(folders.count) { index in (try? builder.build(folders[index]))?.map(\.node) ?? [] }
-        let report = RenderedChecks.validate(
-            objects: zip(folders, built).flatMap { folder, objects in objects.map { (folder, $0) } },
-            against: schemas, allowUnknownFields: schemaOptions.allowUnknownFields)
+        let report = try diagnostics.reportingInputErrors {
+            try RenderedChecks.validate(
+                objects: zip(folders, built).flatMap { folder, objects in objects.map { (folder, $0) } },
+                against: schemas, allowUnknownFields: schemaOptions.allowUnknownFields)
+        }
         if !report.problems.isEmpty { diagnostics.print(report.problems) }
         FileHandle.standardError.write(Data((report.summary + "\n").utf8))
         return report.hasErrors

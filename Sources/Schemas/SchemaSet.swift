@@ -5,9 +5,14 @@ import YAML
 
 /// The schemas a run validates objects against, by API group, version and kind: the
 /// `CustomResourceDefinition`s and Kubernetes OpenAPI v3 documents of the files and
-/// folders named in `gitopsc.yaml` (`schemas:`) or on the command line. Each file is read
-/// and parsed once per run; a version's schema is decoded the first time an object of
-/// that version is validated, and then shared.
+/// folders named in `gitopsc.yaml` (`schemas:`) or on the command line.
+///
+/// Every file is read when the set is loaded, but parsed only when an object needs a kind
+/// it may define: when its text has the kind as the value of a `kind` key and the group
+/// as the value of a `group` key (`SchemaFile.mayDefine`), as every CRD and OpenAPI
+/// definition of that kind has. A folder of vendored CRDs thus costs only what the
+/// rendered kinds need. Each file is parsed at most once per run, and a version's schema
+/// decoded once, then shared.
 public final class SchemaSet: Sendable {
     /// A file or folder to read schemas from. A folder contributes its `.yaml`, `.yml` and
     /// `.json` files, not those of its subfolders (vendored CRD folders keep older
@@ -33,26 +38,23 @@ public final class SchemaSet: Sendable {
         var kind: String
         /// Version name -> its schema node and whether it is served.
         var versions: [String: (schema: Node?, served: Bool)]
-        /// `Cluster` or `Namespaced`.
-        var clusterScoped: Bool
         var file: String
         /// Resolves `$ref`s of OpenAPI documents; nil for CRDs.
         var document: OpenAPIDocument?
     }
 
-    private let definitions: [String: Definition]
+    private let files: [SchemaFile]
+    private let parsed = Memo<[Definition]>(coalescing: true)
+    /// Group/kind -> its definition (nil: none), once looked up.
+    private let lookups = Memo<Definition?>(coalescing: true)
     private let decoded = Memo<StructuralSchema>(coalescing: true)
-    /// How many schema files were read, for the summary.
-    public let fileCount: Int
 
-    private init(definitions: [String: Definition], fileCount: Int) {
-        self.definitions = definitions
-        self.fileCount = fileCount
+    private init(files: [SchemaFile]) {
+        self.files = files
     }
 
-    public var kindCount: Int { definitions.count }
-
-    /// Reads every file of `sources` (concurrently, each once).
+    /// Reads every file of `sources`: a missing path, an empty folder, a file outside the
+    /// allowed roots or one that cannot be read is an error here.
     public static func load(_ sources: [Source]) throws(DiagnosticList) -> SchemaSet {
         var paths: [(path: String, reference: SourceLocation?, resolver: PathResolver)] = []
         var problems: [Diagnostic] = []
@@ -77,58 +79,91 @@ public final class SchemaSet: Sendable {
                     "schemas.missing", "schema file or folder '\(resolver.display(source.path))' not found", at: source.reference))
             }
         }
-        if !problems.isEmpty { throw DiagnosticList(problems) }
-        let files = paths
-        let parsed = concurrentMap(files.count) { index -> Result<[Definition], Diagnostic> in
-            let (path, reference, resolver) = files[index]
+        var files: [SchemaFile] = []
+        for (path, reference, resolver) in paths {
             do throws(Diagnostic) {
                 try resolver.check(path, at: reference)
                 let display = resolver.display(path)
                 guard let bytes = resolver.files.contents(of: path) else {
                     throw Diagnostic.error("schemas.unreadable", "cannot read schema file '\(display)'", at: reference)
                 }
-                let documents = try YAMLParser.parseStream(try YAMLParser.text(utf8: bytes, file: display), file: display)
-                var found: [Definition] = []
-                for document in documents { found += try kinds(definedBy: document, file: display) }
-                if found.isEmpty {
-                    throw Diagnostic.error(
-                        "schemas.no-schema",
-                        "'\(display)' holds no CustomResourceDefinition and no OpenAPI v3 document with x-kubernetes-group-version-kind",
-                        at: SourceLocation(file: display, line: 1, column: 1))
-                }
-                return .success(found)
+                files.append(SchemaFile(path: path, display: display, bytes: bytes))
             } catch {
-                return .failure(error)
+                problems.append(error)
             }
         }
-        var definitions: [String: Definition] = [:]
-        for result in parsed {
-            switch result {
-            case .failure(let problem): problems.append(problem)
-            case .success(let found):
-                for definition in found {
-                    let key = definition.group + "/" + definition.kind
-                    if let other = definitions[key], other.file != definition.file {
-                        problems.append(Diagnostic.error(
-                            "schemas.duplicate",
-                            "\(definition.kind) of group '\(definition.group.isEmpty ? "core" : definition.group)' is defined by both '\(other.file)' and '\(definition.file)'; name only one",
-                            at: SourceLocation(file: definition.file, line: 1, column: 1)))
-                    } else if var merged = definitions[key] {
-                        merged.versions.merge(definition.versions) { first, _ in first }
-                        definitions[key] = merged
-                    } else {
-                        definitions[key] = definition
-                    }
+        if !problems.isEmpty { throw DiagnosticList(problems) }
+        return SchemaSet(files: files)
+    }
+
+    /// Parses, ahead of validation, every file that may define the kinds of `objects`, and
+    /// reports what is wrong with them (a syntax error, no schema in a file, one kind in
+    /// two files) as input errors.
+    public func prepare(for objects: [Node]) throws(DiagnosticList) {
+        var kinds: Set<[String]> = []
+        for object in objects {
+            guard let apiVersion = object["apiVersion"]?.text, let kind = object["kind"]?.text else { continue }
+            kinds.insert([Self.split(apiVersion).group, kind])
+        }
+        let wanted = kinds.sorted { $0.lexicographicallyPrecedes($1) }
+        let results = concurrentMap(wanted.count) { index -> [Diagnostic] in
+            do throws(DiagnosticList) {
+                _ = try self.definition(group: wanted[index][0], kind: wanted[index][1])
+                return []
+            } catch {
+                return error.diagnostics
+            }
+        }
+        var problems: [Diagnostic] = []
+        for diagnostic in results.joined() where !problems.contains(diagnostic) { problems.append(diagnostic) }
+        if !problems.isEmpty { throw DiagnosticList(problems) }
+    }
+
+    /// The definition of a group and kind, parsing the files that may hold it.
+    private func definition(group: String, kind: String) throws(DiagnosticList) -> Definition? {
+        var problems: [Diagnostic] = []
+        var found: Definition?
+        for file in files where file.mayDefine(group: group, kind: kind) {
+            let definitions: [Definition]
+            do throws(Diagnostic) {
+                definitions = try parsed.value(for: file.path) { () throws(Diagnostic) in try file.definitions() }
+            } catch {
+                problems.append(error)
+                continue
+            }
+            for definition in definitions where definition.group == group && definition.kind == kind {
+                if let other = found {
+                    problems.append(Diagnostic.error(
+                        "schemas.duplicate",
+                        "\(kind) of group '\(group.isEmpty ? "core" : group)' is defined by both '\(other.file)' and '\(definition.file)'; name only one",
+                        at: SourceLocation(file: definition.file, line: 1, column: 1)))
+                } else {
+                    found = definition
                 }
             }
         }
         if !problems.isEmpty { throw DiagnosticList(problems) }
-        return SchemaSet(definitions: definitions, fileCount: paths.count)
+        return found
+    }
+
+    private func lookup(group: String, kind: String) throws(Diagnostic) -> Definition? {
+        try lookups.value(for: group + "/" + kind) { () throws(Diagnostic) in
+            do throws(DiagnosticList) {
+                return try definition(group: group, kind: kind)
+            } catch {
+                throw error.diagnostics[0]
+            }
+        }
+    }
+
+    static func split(_ apiVersion: String) -> (group: String, version: String) {
+        guard let slash = apiVersion.lastIndex(of: "/") else { return ("", apiVersion) }
+        return (String(apiVersion[..<slash]), String(apiVersion[apiVersion.index(after: slash)...]))
     }
 
     /// The kinds a document defines: a CRD, or the definitions of an OpenAPI v3 document
     /// that name their group, version and kind.
-    private static func kinds(definedBy document: Node, file: String) throws(Diagnostic) -> [Definition] {
+    static func kinds(definedBy document: Node, file: String) throws(Diagnostic) -> [Definition] {
         if document["kind"]?.text == "CustomResourceDefinition",
            document["apiVersion"]?.text?.hasPrefix("apiextensions.k8s.io/") == true {
             return [try crd(document, file: file)]
@@ -141,7 +176,7 @@ public final class SchemaSet: Sendable {
                     guard let kind = gvk["kind"]?.text, let version = gvk["version"]?.text else { continue }
                     let group = gvk["group"]?.text ?? ""
                     var definition = found[group + "/" + kind]
-                        ?? Definition(group: group, kind: kind, versions: [:], clusterScoped: false, file: file, document: openAPI)
+                        ?? Definition(group: group, kind: kind, versions: [:], file: file, document: openAPI)
                     definition.versions[version] = (Node.string("#/components/schemas/" + entry.name), true)
                     found[group + "/" + kind] = definition
                 }
@@ -163,7 +198,7 @@ public final class SchemaSet: Sendable {
             versions[name] = (version[path: ["schema", "openAPIV3Schema"]] ?? common, version["served"]?.boolValue ?? true)
         }
         if versions.isEmpty, let name = spec["version"]?.text { versions[name] = (common, true) }
-        return Definition(group: group, kind: kind, versions: versions, clusterScoped: spec["scope"]?.text == "Cluster", file: file, document: nil)
+        return Definition(group: group, kind: kind, versions: versions, file: file, document: nil)
     }
 
     // MARK: Validation
@@ -175,13 +210,18 @@ public final class SchemaSet: Sendable {
         case checked([SchemaProblem])
     }
 
-    /// Validates an object (defaults applied first, as the API server does).
+    /// Validates an object (defaults applied first, as the API server does). A schema file
+    /// that `prepare(for:)` did not see and that turns out broken is a problem of the object.
     public func validate(_ object: Node) -> Verdict {
         guard let apiVersion = object["apiVersion"]?.text, let kind = object["kind"]?.text else { return .noSchema }
-        let (group, version) = apiVersion.contains("/")
-            ? (String(apiVersion[..<apiVersion.lastIndex(of: "/")!]), String(apiVersion[apiVersion.index(after: apiVersion.lastIndex(of: "/")!)...]))
-            : ("", apiVersion)
-        guard let definition = definitions[group + "/" + kind] else { return .noSchema }
+        let (group, version) = Self.split(apiVersion)
+        let found: Definition?
+        do {
+            found = try lookup(group: group, kind: kind)
+        } catch {
+            return .checked([SchemaProblem(path: [], message: error.message, location: error.location, isUnknownField: false)])
+        }
+        guard let definition = found else { return .noSchema }
         let mark = object["apiVersion"]?.mark.location ?? object.mark.location
         guard let entry = definition.versions[version] else {
             return .checked([SchemaProblem(
@@ -211,7 +251,7 @@ public final class SchemaSet: Sendable {
 
     /// The schema of a kind's version, or nil when none is known or it cannot be read.
     public func schema(group: String, version: String, kind: String) -> StructuralSchema? {
-        guard let definition = definitions[group + "/" + kind], let entry = definition.versions[version] else { return nil }
+        guard let definition = try? lookup(group: group, kind: kind), let entry = definition.versions[version] else { return nil }
         return try? decodedSchema(definition, version: version, node: entry.schema)
     }
 

@@ -29,7 +29,7 @@ func compileWithSchemas(root: URL, extra: [String], allowUnknownFields: Bool = f
     let compiler = try Compiler(root: root.path, displayBase: root.path)
     let schemas = try #require(try compiler.loadSchemas(extra: extra, currentDirectory: root.path))
     let tree = try compiler.compile(schemas: schemas, allowUnknownFields: allowUnknownFields)
-    return (tree, RenderedChecks.validate(tree, against: schemas, allowUnknownFields: allowUnknownFields))
+    return (tree, try RenderedChecks.validate(tree, against: schemas, allowUnknownFields: allowUnknownFields))
 }
 
 /// Runs validate.py on a stream of objects; the paths it reports per document index, in
