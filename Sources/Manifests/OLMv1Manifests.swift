@@ -20,25 +20,17 @@ enum OLMv1Manifests {
     /// Objects in apply order: ClusterCatalog, ServiceAccount, ClusterRole,
     /// ClusterRoleBinding (one wave before), ClusterExtension (at `wave`).
     static func render(_ section: Section, package: String, namespace: String, wave: Int) throws(Diagnostic) -> [Node] {
-        for field in v0Only {
-            if let value = section[field] {
-                throw .error(
-                    "manifests.olm-v0-field",
-                    "operator.\(field) applies to OLM v0 (a Subscription) only; with operator.olm: v1 remove it",
-                    at: value.mark.location)
-            }
+        try section.refuse(v0Only, code: "manifests.olm-v0-field") { field in
+            "\(field) applies to OLM v0 (a Subscription) only; with operator.olm: v1 remove it"
         }
         let before = [syncWaveAnnotation(wave - 1)]
         var objects: [Node] = []
         var catalogName: String?
         if let catalog = try section.child("catalogSource") {
-            for field in v0OnlyCatalogFields {
-                if let value = catalog[field] {
-                    let why = field == "pollInterval"
-                        ? "a ClusterCatalog pinned by digest never polls (OLM v1 refuses pollIntervalMinutes with a digest)"
-                        : "a ClusterCatalog has no such field"
-                    throw .error("manifests.olm-v0-field", "operator.catalogSource.\(field) applies to OLM v0 only: \(why)", at: value.mark.location)
-                }
+            try catalog.refuse(v0OnlyCatalogFields, code: "manifests.olm-v0-field") { field in
+                "\(field) applies to OLM v0 only: " + (field == "pollInterval"
+                    ? "a ClusterCatalog pinned by digest never polls (OLM v1 refuses pollIntervalMinutes with a digest)"
+                    : "a ClusterCatalog has no such field")
             }
             let name = try catalog.string("name") ?? "\(package)-catalog"
             catalogName = name
@@ -115,5 +107,17 @@ enum OLMv1Manifests {
             rule("apps", ["deployments"], manage),
             rule("admissionregistration.k8s.io", ["validatingwebhookconfigurations", "mutatingwebhookconfigurations"], manage),
         ]
+    }
+}
+
+extension Section {
+    /// Fields that must not be set here (they belong to the other OLM): the first one set
+    /// is an error at its value, `message` saying why after the field's path.
+    func refuse(_ fields: [String], code: String, _ message: (String) -> String) throws(Diagnostic) {
+        for field in fields {
+            if let value = self[field] {
+                throw .error(code, "\(path).\(message(field))", at: value.mark.location)
+            }
+        }
     }
 }

@@ -35,13 +35,8 @@ public enum OperatorManifests {
         case let other:
             throw .error("manifests.olm-version", "operator.olm must be v0 or v1, found '\(other)'", at: section["olm"]?.mark.location)
         }
-        for field in v1Only {
-            if let value = section[field] {
-                throw .error(
-                    "manifests.olm-v1-field",
-                    "operator.\(field) applies to OLM v1 (a ClusterExtension) only; set operator.olm: v1 or remove it",
-                    at: value.mark.location)
-            }
+        try section.refuse(v1Only, code: "manifests.olm-v1-field") { field in
+            "\(field) applies to OLM v1 (a ClusterExtension) only; set operator.olm: v1 or remove it"
         }
         var source = try section.string("source") ?? defaultSource
         let sourceNamespace = try section.string("sourceNamespace") ?? defaultSourceNamespace

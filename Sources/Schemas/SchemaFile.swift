@@ -7,6 +7,17 @@ struct SchemaFile: Sendable {
     /// The path as messages print it.
     var display: String
     var bytes: [UInt8]
+    /// The values of every `kind` and `group` key in the text (see `mayDefine`).
+    private let kinds: Set<String>
+    private let groups: Set<String>
+
+    init(path: String, display: String, bytes: [UInt8]) {
+        self.path = path
+        self.display = display
+        self.bytes = bytes
+        kinds = Self.values(ofKey: "kind", in: bytes)
+        groups = Self.values(ofKey: "group", in: bytes)
+    }
 
     /// The kinds the file defines; a file that defines none is an error (it was named as a
     /// schema file, so something is wrong with it).
@@ -27,45 +38,42 @@ struct SchemaFile: Sendable {
     /// `kind` key, and (for a named group) the group as the value of a `group` key, in YAML
     /// or JSON spelling (`kind: X`, `"kind": "X"`, `{kind: X, ...}`). A CRD says both in
     /// `spec.names.kind` and `spec.group`, an OpenAPI document in its
-    /// `x-kubernetes-group-version-kind`. It may say more (the kind named in an example),
-    /// never less, so a file this refuses cannot define the kind; one it accepts is parsed.
+    /// `x-kubernetes-group-version-kind`. The text may say more (a kind named in an
+    /// example), never less, so a file this refuses cannot define the kind; one it accepts
+    /// is parsed.
     func mayDefine(group: String, kind: String) -> Bool {
-        hasValue(kind, ofKey: "kind") && (group.isEmpty || hasValue(group, ofKey: "group"))
+        kinds.contains(kind) && (group.isEmpty || groups.contains(group))
     }
 
-    private func hasValue(_ value: String, ofKey key: String) -> Bool {
-        let needle = Array(value.utf8), keyBytes = Array(key.utf8)
-        guard !needle.isEmpty, bytes.count >= needle.count else { return false }
-        let first = needle[0]
+    /// The name after each `key` (a whole word) and its colon, quotes and blanks aside: one
+    /// pass over the text, however many kinds are looked up later.
+    private static func values(ofKey key: String, in bytes: [UInt8]) -> Set<String> {
+        let needle = Array(key.utf8)
+        var found: Set<String> = []
         var index = 0
-        let last = bytes.count - needle.count
-        while index <= last {
-            if bytes[index] == first, bytes[index..<(index + needle.count)].elementsEqual(needle),
-               !Self.isNameByte(index + needle.count < bytes.count ? bytes[index + needle.count] : 0x20),
-               follows(key: keyBytes, before: index) {
-                return true
-            }
-            index += 1
-        }
-        return false
-    }
-
-    /// Whether `key` then `:` come right before `position`, quotes and blanks aside.
-    private func follows(key: [UInt8], before position: Int) -> Bool {
-        var index = position - 1
+        let count = bytes.count
         func skipBlanks() {
-            while index >= 0, [0x20, 0x09, 0x0A, 0x0D, 0x22, 0x27].contains(bytes[index]) { index -= 1 }
+            while index < count, [0x20, 0x09, 0x0A, 0x0D, 0x22, 0x27].contains(bytes[index]) { index += 1 }
         }
-        skipBlanks()
-        guard index >= 0, bytes[index] == UInt8(ascii: ":") else { return false }
-        index -= 1
-        skipBlanks()
-        let start = index - key.count + 1
-        guard start >= 0, bytes[start...index].elementsEqual(key) else { return false }
-        return start == 0 || !Self.isNameByte(bytes[start - 1])
+        while index + needle.count < count {
+            guard bytes[index] == needle[0], bytes[index..<(index + needle.count)].elementsEqual(needle),
+                  index == 0 || !isNameByte(bytes[index - 1]) else {
+                index += 1
+                continue
+            }
+            index += needle.count
+            skipBlanks()
+            guard index < count, bytes[index] == UInt8(ascii: ":") else { continue }
+            index += 1
+            skipBlanks()
+            let start = index
+            while index < count, isNameByte(bytes[index]) { index += 1 }
+            if index > start { found.insert(String(decoding: bytes[start..<index], as: UTF8.self)) }
+        }
+        return found
     }
 
-    /// Letters, digits, `_`, `-` and `.`: the bytes of a name; a match must end at another.
+    /// Letters, digits, `_`, `-` and `.`: the bytes of a name.
     private static func isNameByte(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
             || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
