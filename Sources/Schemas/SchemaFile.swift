@@ -1,4 +1,5 @@
 import Diagnostics
+import Foundation
 import YAML
 
 /// One schema file, read but not yet parsed.
@@ -35,40 +36,52 @@ struct SchemaFile: Sendable {
     }
 
     /// Whether the file may define `kind` of `group`: it has the kind as the value of a
-    /// `kind` key, and (for a named group) the group as the value of a `group` key, in YAML
+    /// `kind` key, and the group as the value of a `group` key (`""` for the core group), in YAML
     /// or JSON spelling (`kind: X`, `"kind": "X"`, `{kind: X, ...}`). A CRD says both in
     /// `spec.names.kind` and `spec.group`, an OpenAPI document in its
     /// `x-kubernetes-group-version-kind`. The text may say more (a kind named in an
     /// example), never less, so a file this refuses cannot define the kind; one it accepts
     /// is parsed.
     func mayDefine(group: String, kind: String) -> Bool {
-        kinds.contains(kind) && (group.isEmpty || groups.contains(group))
+        kinds.contains(kind) && groups.contains(group)
     }
 
-    /// The name after each `key` (a whole word) and its colon, quotes and blanks aside: one
-    /// pass over the text, however many kinds are looked up later.
+    /// The name after each `key` (a whole word) and its colon, quotes and blanks aside; an
+    /// empty quoted value (`group: ""`, the core group) counts as the empty name. One pass
+    /// over the text (memchr to each first letter of the key), however many kinds are
+    /// looked up later.
     private static func values(ofKey key: String, in bytes: [UInt8]) -> Set<String> {
         let needle = Array(key.utf8)
         var found: Set<String> = []
-        var index = 0
-        let count = bytes.count
-        func skipBlanks() {
-            while index < count, [0x20, 0x09, 0x0A, 0x0D, 0x22, 0x27].contains(bytes[index]) { index += 1 }
-        }
-        while index + needle.count < count {
-            guard bytes[index] == needle[0], bytes[index..<(index + needle.count)].elementsEqual(needle),
-                  index == 0 || !isNameByte(bytes[index - 1]) else {
-                index += 1
-                continue
+        bytes.withUnsafeBufferPointer { text in
+            guard let base = text.baseAddress else { return }
+            let count = text.count
+            var index = 0
+            func skipBlanks() -> Bool {
+                var quoted = false
+                while index < count, [0x20, 0x09, 0x0A, 0x0D, 0x22, 0x27].contains(text[index]) {
+                    quoted = quoted || text[index] == 0x22 || text[index] == 0x27
+                    index += 1
+                }
+                return quoted
             }
-            index += needle.count
-            skipBlanks()
-            guard index < count, bytes[index] == UInt8(ascii: ":") else { continue }
-            index += 1
-            skipBlanks()
-            let start = index
-            while index < count, isNameByte(bytes[index]) { index += 1 }
-            if index > start { found.insert(String(decoding: bytes[start..<index], as: UTF8.self)) }
+            while index + needle.count < count {
+                guard let hit = memchr(base + index, Int32(needle[0]), count - index) else { return }
+                index = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                guard index + needle.count < count, UnsafeBufferPointer(rebasing: text[index..<(index + needle.count)]).elementsEqual(needle),
+                      index == 0 || !isNameByte(text[index - 1]) else {
+                    index += 1
+                    continue
+                }
+                index += needle.count
+                _ = skipBlanks()
+                guard index < count, text[index] == UInt8(ascii: ":") else { continue }
+                index += 1
+                let quoted = skipBlanks()
+                let start = index
+                while index < count, isNameByte(text[index]) { index += 1 }
+                if index > start || quoted { found.insert(String(decoding: UnsafeBufferPointer(rebasing: text[start..<index]), as: UTF8.self)) }
+            }
         }
         return found
     }

@@ -26,7 +26,7 @@ public final class StructuralSchema: Sendable {
     let items: StructuralSchema?
     let required: [String]
     let allowed: [Node]?
-    let pattern: NSRegularExpression?
+    /// Compiled when first matched (`Regexes`): most patterns of a CRD are never used.
     let patternText: String?
     let minLength: Int?, maxLength: Int?
     let minItems: Int?, maxItems: Int?
@@ -46,7 +46,7 @@ public final class StructuralSchema: Sendable {
     let anyOf: [StructuralSchema], oneOf: [StructuralSchema], allOf: [StructuralSchema]
     let not: StructuralSchema?
     /// Keys of a mapping must match this (ObjectMeta's label and annotation keys).
-    let keyPattern: NSRegularExpression?
+    let keyPattern: String?
     /// Said instead of "does not match pattern" (ObjectMeta's names and labels).
     let patternMessage: String?
 
@@ -83,9 +83,8 @@ public final class StructuralSchema: Sendable {
         self.required = required
         self.allowed = allowed
         self.patternText = pattern
-        self.pattern = pattern.flatMap { try? NSRegularExpression(pattern: $0) }
         self.patternMessage = patternMessage
-        self.keyPattern = keyPattern.flatMap { try? NSRegularExpression(pattern: $0) }
+        self.keyPattern = keyPattern
         self.minLength = minLength
         self.maxLength = maxLength
         self.minItems = minItems
@@ -137,23 +136,26 @@ public final class StructuralSchema: Sendable {
         guard node.isMapping else {
             throw Diagnostic.error("schemas.invalid", "a schema must be a mapping, found a \(node.kindName)", at: node.mark.location)
         }
-        if let reference = node["$ref"], let target = try resolve(reference) { return target }
+        // One pass over the keys: a schema node has a dozen of them, looked up thirty times.
+        var keyword: [String: Node] = [:]
+        for entry in node.entries ?? [] { keyword[entry.name] = entry.value }
+        if let reference = keyword["$ref"], let target = try resolve(reference) { return target }
         func child(_ value: Node, junction: Bool = false) throws(Diagnostic) -> StructuralSchema {
             try decode(value, file: file, inJunction: junction, openAPIDocument: openAPIDocument, resolve: resolve)
         }
         func list(_ key: String) throws(Diagnostic) -> [StructuralSchema] {
             var result: [StructuralSchema] = []
-            for item in node[key]?.items ?? [] { result.append(try child(item, junction: true)) }
+            for item in keyword[key]?.items ?? [] { result.append(try child(item, junction: true)) }
             return result
         }
-        func integer(_ key: String) -> Int? { node[key]?.integerValue.flatMap { Int(exactly: $0) } }
-        func number(_ key: String) -> Double? { node[key]?.text.flatMap { ScalarType.parseFloat($0) } }
-        func flag(_ key: String) -> Bool { node[key]?.boolValue ?? false }
+        func integer(_ key: String) -> Int? { keyword[key]?.integerValue.flatMap { Int(exactly: $0) } }
+        func number(_ key: String) -> Double? { keyword[key]?.text.flatMap { ScalarType.parseFloat($0) } }
+        func flag(_ key: String) -> Bool { keyword[key]?.boolValue ?? false }
 
         var properties: [String: StructuralSchema] = [:]
-        for entry in node["properties"]?.entries ?? [] { properties[entry.name] = try child(entry.value) }
+        for entry in keyword["properties"]?.entries ?? [] { properties[entry.name] = try child(entry.value) }
         var additional = Additional.unspecified
-        if let value = node["additionalProperties"] {
+        if let value = keyword["additionalProperties"] {
             if value.isMapping {
                 additional = .schema(try child(value))
             } else if let allowed = value.boolValue {
@@ -166,21 +168,21 @@ public final class StructuralSchema: Sendable {
             for name in ["apiVersion", "kind"] where properties[name] == nil { properties[name] = StructuralSchema(type: .string) }
             if properties["metadata"] == nil { properties["metadata"] = StructuralSchema(type: .object, additional: .any) }
         }
-        let intOrString = flag("x-kubernetes-int-or-string") || (openAPIDocument && node["format"]?.text == "int-or-string")
-        if openAPIDocument, node["properties"] == nil, node["additionalProperties"] == nil, node["type"]?.text == "object" {
+        let intOrString = flag("x-kubernetes-int-or-string") || (openAPIDocument && keyword["format"]?.text == "int-or-string")
+        if openAPIDocument, keyword["properties"] == nil, keyword["additionalProperties"] == nil, keyword["type"]?.text == "object" {
             additional = .any
         }
         // An exclusive bound is OpenAPI 3.0's boolean beside minimum/maximum.
-        let exclusiveMinimum = flag("exclusiveMinimum") && node["minimum"] != nil
-        let exclusiveMaximum = flag("exclusiveMaximum") && node["maximum"] != nil
+        let exclusiveMinimum = flag("exclusiveMinimum") && keyword["minimum"] != nil
+        let exclusiveMaximum = flag("exclusiveMaximum") && keyword["maximum"] != nil
         return StructuralSchema(
-            type: intOrString ? nil : node["type"]?.text.flatMap(ValueType.init(rawValue:)),
+            type: intOrString ? nil : keyword["type"]?.text.flatMap(ValueType.init(rawValue:)),
             properties: properties,
             additional: additional,
-            items: try node["items"].flatMap { item throws(Diagnostic) in item.isMapping ? try child(item) : nil },
-            required: node["required"]?.items?.compactMap(\.text) ?? [],
-            allowed: node["enum"]?.items,
-            pattern: node["pattern"]?.text,
+            items: try keyword["items"].flatMap { item throws(Diagnostic) in item.isMapping ? try child(item) : nil },
+            required: keyword["required"]?.items?.compactMap(\.text) ?? [],
+            allowed: keyword["enum"]?.items,
+            pattern: keyword["pattern"]?.text,
             minLength: integer("minLength"), maxLength: integer("maxLength"),
             minItems: integer("minItems"), maxItems: integer("maxItems"),
             minProperties: integer("minProperties"), maxProperties: integer("maxProperties"),
@@ -188,18 +190,18 @@ public final class StructuralSchema: Sendable {
             exclusiveMinimum: exclusiveMinimum, exclusiveMaximum: exclusiveMaximum,
             multipleOf: number("multipleOf"),
             uniqueItems: flag("uniqueItems"),
-            format: node["format"]?.text,
+            format: keyword["format"]?.text,
             nullable: flag("nullable"),
-            defaultValue: node["default"],
+            defaultValue: keyword["default"],
             intOrString: intOrString,
             preservesUnknownFields: flag("x-kubernetes-preserve-unknown-fields"),
             embeddedResource: embedded,
-            listType: node["x-kubernetes-list-type"]?.text,
-            listMapKeys: node["x-kubernetes-list-map-keys"]?.items?.compactMap(\.text) ?? [],
+            listType: keyword["x-kubernetes-list-type"]?.text,
+            listMapKeys: keyword["x-kubernetes-list-map-keys"]?.items?.compactMap(\.text) ?? [],
             anyOf: intOrString ? [] : try list("anyOf"),
             oneOf: intOrString ? [] : try list("oneOf"),
             allOf: intOrString ? [] : try list("allOf"),
-            not: try node["not"].map { value throws(Diagnostic) in try child(value, junction: true) },
+            not: try keyword["not"].map { value throws(Diagnostic) in try child(value, junction: true) },
             inJunction: inJunction)
     }
 

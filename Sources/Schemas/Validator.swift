@@ -148,7 +148,7 @@ struct Validator {
         if let minimum = schema.minLength, length < minimum {
             report("is shorter than \(minimum) characters", at: mark)
         }
-        if let pattern = schema.pattern, !Self.matches(pattern, text) {
+        if let pattern = schema.patternText, !Regexes.matches(pattern, text) {
             report(schema.patternMessage.map { "'\(text)' \($0)" } ?? "'\(text)' does not match the pattern \(schema.patternText ?? "")", at: mark)
         }
         if let format = schema.format, !Formats.valid(text, format: format) {
@@ -156,9 +156,6 @@ struct Validator {
         }
     }
 
-    static func matches(_ pattern: NSRegularExpression, _ text: String) -> Bool {
-        pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
-    }
 
     private mutating func checkNumber(_ value: Node, _ schema: StructuralSchema, mark: Mark) {
         guard let text = value.scalar?.value, let number = JSONType.number(value) else { return }
@@ -191,7 +188,7 @@ struct Validator {
         }
         for entry in entries {
             path.append(.key(entry.name))
-            if let keyPattern = schema.keyPattern, !Self.matches(keyPattern, entry.name) {
+            if let keyPattern = schema.keyPattern, !Regexes.matches(keyPattern, entry.name) {
                 report("'\(entry.name)' is not a valid key (an optional DNS subdomain prefix and '/', then at most 63 characters of A-Z, a-z, 0-9, '-', '_', '.')", at: entry.key.mark.location == nil ? mark : entry.key.mark)
             }
             if let field = schema.field(entry.name) {

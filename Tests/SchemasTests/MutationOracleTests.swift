@@ -110,7 +110,7 @@ import YAML
             if schema.format == "int32" {
                 mutations.append(Mutation(name: "int32 overflow", path: path, operation: .set(.scalar("4294967296"))))
             }
-            if schema.pattern != nil {
+            if schema.patternText != nil {
                 mutations.append(Mutation(name: "pattern violation", path: path, operation: .set(.string("Not A_Valid value!"))))
             }
             mutations.append(Mutation(name: "null", path: path, operation: .set(.null)))

@@ -98,16 +98,17 @@ import YAML
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-noschema-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        try "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n".write(to: folder.appendingPathComponent("cm.yaml"), atomically: true, encoding: .utf8)
+        try "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata: {group: ''}\n".write(to: folder.appendingPathComponent("cm.yaml"), atomically: true, encoding: .utf8)
         let resolver = PathResolver(files: LocalFiles(), displayBase: folder.path)
         let schemas = try SchemaSet.load([SchemaSet.Source(path: folder.path, reference: nil, resolver: resolver)])
         do {
-            // Read at load, parsed when an object of a kind it names is validated.
+            // Read at load, parsed when an object of a kind (and group) it names is validated.
             try schemas.prepare(for: [try YAMLParser.parseDocument("apiVersion: v1\nkind: ConfigMap", file: "o")])
             Issue.record("a schema file without schemas was accepted")
         } catch let error as DiagnosticList {
             #expect(error.diagnostics.map(\.code) == ["schemas.no-schema"])
         }
+        // A kind it does not name: the file is not parsed, nothing to say.
         try schemas.prepare(for: [try YAMLParser.parseDocument("apiVersion: v1\nkind: Secret", file: "o")])
         do {
             _ = try SchemaSet.load([SchemaSet.Source(path: folder.path + "/missing", reference: nil, resolver: resolver)])
