@@ -15,8 +15,9 @@ struct CheckCommand: ParsableCommand {
         discussion: """
             Compares with the output folder (--output-dir, default the `output` of gitopsc.yaml) \
             or, with --branch, with that branch of the repository (--repo, default the source \
-            repository), read with libgit2. Exit status: 0 fresh and valid, 1 stale or invalid, \
-            2 input error.
+            repository), read with libgit2. With schemas (gitopsc.yaml `schemas`, or --schemas), \
+            every rendered object is also validated against those CRDs and OpenAPI documents \
+            (docs/schemas.md). Exit status: 0 fresh and valid, 1 stale or invalid, 2 input error.
             """
     )
 

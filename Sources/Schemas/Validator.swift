@@ -16,7 +16,7 @@ public enum PathStep: Hashable, Sendable {
             switch step {
             case .index(let index): text += "[\(index)]"
             case .key(let key):
-                if key.wholeMatch(of: /[A-Za-z_$][\w$-]*/) != nil {
+                if isPlain(key) {
                     text += (text.isEmpty ? "" : ".") + key
                 } else {
                     text += "['" + key.replacingOccurrences(of: "'", with: "\\'") + "']"
@@ -24,6 +24,14 @@ public enum PathStep: Hashable, Sendable {
             }
         }
         return text
+    }
+
+    /// A key printed without brackets: a letter, `_` or `$`, then letters, digits, `_`,
+    /// `$` or `-`.
+    private static func isPlain(_ key: String) -> Bool {
+        func letter(_ byte: UInt8) -> Bool { ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A) || byte == 0x5F || byte == 0x24 }
+        guard let first = key.utf8.first, letter(first) else { return false }
+        return key.utf8.dropFirst().allSatisfy { letter($0) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
     }
 }
 
