@@ -32,15 +32,12 @@ import YAML
         """
 
     func compiledCopy() throws -> (URL, RenderedComponent) {
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-olmv1-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
-        for name in ["environments", "templates", "gitopsc.yaml"] {
-            try FileManager.default.copyItem(at: Oracles.repository.appendingPathComponent(name), to: copy.appendingPathComponent(name))
+        var spec = ""
+        let copy = try bundledCopy(editing: Self.cluster) { text in
+            spec = text
+            return text + Self.switchToV1
         }
-        let file = copy.appendingPathComponent("environments/\(Self.cluster).yaml")
-        let spec = try String(contentsOf: file, encoding: .utf8)
         #expect(!spec.contains("operator:"), "the cluster must not set operator itself for this test")
-        try (spec + Self.switchToV1).write(to: file, atomically: true, encoding: .utf8)
         let tree = try Compiler(root: copy.path, displayBase: copy.path).compile()
         let environment = try #require(tree.environments.first { $0.name == Self.cluster })
         let component = try #require(environment.components.first { $0.name == Compiler.operatorComponent })

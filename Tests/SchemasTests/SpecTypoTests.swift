@@ -9,16 +9,8 @@ import Testing
 /// section is an error at its line in the spec, with the field it probably meant, before
 /// anything is rendered.
 @Suite struct SpecTypoTests {
-    /// The bundled sources in a temporary folder, with `edit` applied to environments/base.yaml.
     func bundledCopy(_ edit: (String) -> String) throws -> URL {
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-typo-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
-        for name in ["environments", "templates", "gitopsc.yaml"] {
-            try FileManager.default.copyItem(at: Oracles.repository.appendingPathComponent(name), to: copy.appendingPathComponent(name))
-        }
-        let base = copy.appendingPathComponent("environments/base.yaml")
-        try edit(try String(contentsOf: base, encoding: .utf8)).write(to: base, atomically: true, encoding: .utf8)
-        return copy
+        try SchemasTests.bundledCopy(editing: "base", edit)
     }
 
     static func misspell(_ text: String) -> String {

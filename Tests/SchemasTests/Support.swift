@@ -87,3 +87,16 @@ func pathSteps(_ text: String) -> [PathStep] {
     }
     return steps
 }
+
+/// The bundled sources (environments, templates, gitopsc.yaml) in a new temporary folder,
+/// with `edit` applied to one environment file: a variant that leaves the golden output alone.
+func bundledCopy(editing environment: String, _ edit: (String) -> String) throws -> URL {
+    let copy = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-bundled-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+    for name in ["environments", "templates", "gitopsc.yaml"] {
+        try FileManager.default.copyItem(at: Oracles.repository.appendingPathComponent(name), to: copy.appendingPathComponent(name))
+    }
+    let file = copy.appendingPathComponent("environments/\(environment).yaml")
+    try edit(try String(contentsOf: file, encoding: .utf8)).write(to: file, atomically: true, encoding: .utf8)
+    return copy
+}
