@@ -32,12 +32,13 @@ let package = Package(
         .target(name: "Kustomize", dependencies: ["YAML", "Diagnostics", "FileSources"]),
         .target(name: "Environments", dependencies: ["YAML", "Diagnostics", "FileSources"]),
         .target(name: "Manifests", dependencies: ["YAML", "Diagnostics"]),
-        .target(name: "Compiler", dependencies: ["CBuildInfo", "Environments", "Manifests", "Kustomize", "YAML", "Diagnostics", "FileSources"]),
+        .target(name: "Schemas", dependencies: ["YAML", "Diagnostics", "FileSources"]),
+        .target(name: "Compiler", dependencies: ["CBuildInfo", "Environments", "Manifests", "Kustomize", "Schemas", "YAML", "Diagnostics", "FileSources"]),
         .target(name: "Publisher", dependencies: ["Compiler", "GitStore", "FileSources", "Diagnostics"]),
         .target(
             name: "GitopscCLI",
             dependencies: [
-                "Kustomize", "Diagnostics", "YAML", "Environments", "Compiler", "Publisher", "GitStore", "FileSources", "Diff",
+                "Kustomize", "Diagnostics", "YAML", "Environments", "Compiler", "Publisher", "GitStore", "FileSources", "Diff", "Schemas",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +54,7 @@ let package = Package(
         .testTarget(name: "PublisherTests", dependencies: ["Publisher", "GitStore", "Diagnostics", "ProcessRunner"]),
         .executableTarget(name: "publish-benchmark", dependencies: ["GitStore"], path: "Sources/publish-benchmark"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+        .testTarget(name: "SchemasTests", dependencies: ["Schemas", "Compiler", "YAML", "Diagnostics", "FileSources", "ProcessRunner"]),
         .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML", "Conformance", "Diagnostics", "ProcessRunner"]),
         .testTarget(name: "GitopscCLITests", dependencies: ["gitopsc", "ProcessRunner"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "YAML", "Diagnostics"]),

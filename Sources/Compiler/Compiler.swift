@@ -4,6 +4,7 @@ import FileSources
 import Foundation
 import Kustomize
 import Manifests
+import Schemas
 import YAML
 
 
@@ -38,8 +39,10 @@ public final class Compiler: Sendable {
     public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
 
     /// Compiles the named environments (all concrete ones when empty), reporting every
-    /// problem of every environment together.
-    public func compile(_ names: [String] = [], progress: Progress? = nil) throws(DiagnosticList) -> RenderedTree {
+    /// problem of every environment together. With `schemas`, a field of a `tektonConfig`
+    /// section that the TektonConfig CRD does not know is an error before rendering
+    /// (unless `allowUnknownFields`: validating the rendered object then warns about it).
+    public func compile(_ names: [String] = [], schemas: SchemaSet? = nil, allowUnknownFields: Bool = false, progress: Progress? = nil) throws(DiagnosticList) -> RenderedTree {
         let all = try EnvironmentLoader.load(root: root, displayBase: displayBase, files: builder.store.files)
         var selected = all.filter { !$0.isAbstract }
         if !names.isEmpty {
@@ -52,6 +55,10 @@ public final class Compiler: Sendable {
             }
             if !problems.isEmpty { throw DiagnosticList(problems) }
             selected = selected.filter { names.contains($0.name) }
+        }
+        if let schemas, !allowUnknownFields {
+            let typos = try Compiler.tektonConfigTypos(in: selected, schemas: schemas)
+            if !typos.isEmpty { throw DiagnosticList(typos) }
         }
         let concrete = selected
         let done = Locked(0)

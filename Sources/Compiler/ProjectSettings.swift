@@ -18,6 +18,9 @@ import YAML
 /// argocd:
 ///   bootstrap: applicationset                           # or root (default): how Argo CD finds
 ///   namespace: openshift-gitops                         # the environments' root Applications
+/// schemas:                                              # CRDs / OpenAPI v3 documents that
+///   - schemas/crds                                      # check and compile validate the
+///   - upstream:crds/tektonconfig.yaml                   # rendered objects against
 /// ```
 public struct ProjectSettings: Sendable {
     public var repositoryURL = "https://git.example.com/gitops.git"
@@ -40,6 +43,9 @@ public struct ProjectSettings: Sendable {
         /// One ApplicationSet creates every environment's root Application.
         case applicationset
     }
+    /// Files or folders of CustomResourceDefinitions and OpenAPI v3 documents, as written:
+    /// paths like a component's `resources` (below the root, or `ROOT:PATH`).
+    public var schemas: [Node] = []
 
     public struct TemplateRoot: Sendable {
         /// Absolute and standardized.
@@ -52,7 +58,7 @@ public struct ProjectSettings: Sendable {
 
     public static let fileName = "gitopsc.yaml"
     static let fields: [String: Set<String>] = [
-        "": ["repository", "output", "templateRoots", "argocd"], "repository": ["url", "branch", "folder"], "argocd": ["bootstrap", "namespace"],
+        "": ["repository", "output", "templateRoots", "argocd", "schemas"], "repository": ["url", "branch", "folder"], "argocd": ["bootstrap", "namespace"],
     ]
 
     public init() {}
@@ -111,6 +117,17 @@ public struct ProjectSettings: Sendable {
                 let path = standardized(relative.hasPrefix("/") ? relative : root + "/" + relative)
                 settings.templateRoots[entry.name] = TemplateRoot(path: path, location: folder.mark.location, fetch: fetch)
             }
+        }
+        if let schemas = node["schemas"], !schemas.isNull {
+            guard let items = schemas.items else {
+                throw Diagnostic.error("settings.invalid", "schemas must be a list of files or folders", at: schemas.mark.location)
+            }
+            for item in items {
+                guard let path = try string(item), !path.isEmpty else {
+                    throw Diagnostic.error("settings.invalid", "a schemas entry needs a file or folder", at: item.mark.location)
+                }
+            }
+            settings.schemas = items
         }
         let parts = settings.folder.split(separator: "/", omittingEmptySubsequences: false)
         if settings.folder.hasPrefix("/") || parts.contains("..") || parts.contains("") {

@@ -72,13 +72,16 @@ public enum EnvironmentSchema {
         SchemaField("components", SchemaNode(.map(keys: componentName, values: component), description: "The components this environment deploys, by name. The name is the component's output folder.")),
         SchemaField("operator", SchemaNode(.object([
             SchemaField("enabled", SchemaNode(.bool, description: "Whether the OpenShift Pipelines Operator's Subscription (and CatalogSource, OperatorGroup) are rendered.")),
+            SchemaField("olm", SchemaNode(.string, description: "Which Operator Lifecycle Manager installs the operator: v0 renders a Subscription (with CatalogSource and OperatorGroup as needed); v1 renders a ClusterExtension, the installer ServiceAccount with its ClusterRole and ClusterRoleBinding, and a ClusterCatalog for a catalogSource. OLM v1 installs in the AllNamespaces mode only; source, sourceNamespace, installPlanApproval, startingCSV, config and catalogSource's displayName, publisher and pollInterval are OLM v0 fields, and version and upgradeConstraintPolicy OLM v1 fields.", allowed: ["v0", "v1"], defaultValue: .string("v0"))),
+            SchemaField("version", SchemaNode(.string, description: "OLM v1: the ClusterExtension's version range, e.g. '>=1.15.0 <1.16.0' or '1.15.x'.")),
+            SchemaField("upgradeConstraintPolicy", SchemaNode(.string, description: "OLM v1: whether upgrades follow the catalog's upgrade edges (CatalogProvided) or any version in range (SelfCertified).", allowed: ["CatalogProvided", "SelfCertified"])),
             SchemaField("package", SchemaNode(.string, description: "The OLM package name.", defaultValue: .string("openshift-pipelines-operator-rh"))),
-            SchemaField("channel", SchemaNode(.string, description: "The Subscription's channel, e.g. pipelines-1.15 or latest.")),
+            SchemaField("channel", SchemaNode(.string, description: "The Subscription's channel (OLM v1: the ClusterExtension's only channel), e.g. pipelines-1.15 or latest.")),
             SchemaField("source", SchemaNode(.string, description: "The CatalogSource the Subscription installs from; defaults to catalogSource.name when a catalogSource is given.")),
             SchemaField("sourceNamespace", SchemaNode(.string, description: "Namespace of that CatalogSource, e.g. openshift-marketplace.")),
             SchemaField("installPlanApproval", SchemaNode(.string, description: "Whether OLM installs upgrades on its own (Automatic) or waits for approval (Manual).", allowed: ["Automatic", "Manual"])),
             SchemaField("startingCSV", SchemaNode(.string, description: "The ClusterServiceVersion to install first, e.g. openshift-pipelines-operator-rh.v1.15.0.")),
-            SchemaField("namespace", SchemaNode(.string, description: "Namespace of the Subscription. openshift-operators has a global OperatorGroup; any other namespace gets one.", defaultValue: .string("openshift-operators"))),
+            SchemaField("namespace", SchemaNode(.string, description: "Namespace of the Subscription. openshift-operators has a global OperatorGroup; any other namespace gets one. OLM v1: the namespace the operator is installed in (it must exist), and of the installer ServiceAccount.", defaultValue: .string("openshift-operators"))),
             SchemaField("syncWave", SchemaNode(.integer, description: "Argo CD sync wave of the operator's objects.")),
             SchemaField("config", SchemaNode(.freeFormMapping, description: "The Subscription's spec.config (env, resources, nodeSelector, tolerations, ...), passed through.")),
             SchemaField("catalogSource", SchemaNode(.object([
@@ -87,7 +90,7 @@ public enum EnvironmentSchema {
                 SchemaField("displayName", SchemaNode(.string, description: "The CatalogSource's spec.displayName.")),
                 SchemaField("publisher", SchemaNode(.string, description: "The CatalogSource's spec.publisher.")),
                 SchemaField("pollInterval", SchemaNode(.string, description: "How often OLM polls the image (updateStrategy.registryPoll.interval), a duration such as 30m.", pattern: duration)),
-            ], exactlyOne: []), description: "A custom CatalogSource to install the operator from (e.g. a pre-release index).")),
+            ], exactlyOne: []), description: "A custom CatalogSource to install the operator from (e.g. a pre-release index); OLM v1: a ClusterCatalog of that image, which the ClusterExtension selects.")),
         ], exactlyOne: []), description: "The OpenShift Pipelines Operator installation through OLM.")),
         SchemaField("tektonConfig", SchemaNode(.freeFormMapping, description: "Merged into the TektonConfig's spec (profile, pipeline, chain, pruner, platforms.openshift.pipelinesAsCode, result, ...).")),
         SchemaField("argocd", SchemaNode(.object([

@@ -13,7 +13,9 @@ struct BuildCommand: ParsableCommand {
             With one folder and no --output-dir, the build is printed to stdout. With \
             --output-dir, every folder is built in one process and written to \
             OUT/<folder relative to --relative-to, with each / replaced by __>.yaml.
-            Exit status: 0 all built, 1 some failed (the others are still written), 2 usage or input error.
+            With --schemas, every built object is also validated against those CRDs and OpenAPI \
+            v3 documents (problems and a summary on stderr; the output is written all the same).
+            Exit status: 0 all built (and valid), 1 some failed or are invalid (the others are still written), 2 usage or input error.
             """
     )
 
@@ -25,6 +27,8 @@ struct BuildCommand: ParsableCommand {
 
     @Option(name: .customLong("relative-to"), help: "Output file names are the folder paths relative to this folder (default: the current folder).")
     var relativeTo: String?
+
+    @OptionGroup var schemaOptions: SchemaOptions
 
     @OptionGroup var diagnostics: DiagnosticOptions
 
@@ -39,9 +43,11 @@ struct BuildCommand: ParsableCommand {
 
     func run() throws {
         let builder = KustomizeBuilder()
+        let invalid = try validateBuilds(with: builder)
         guard let outputDirectory else {
             let output = try diagnostics.reportingInputErrors { try builder.buildYAML(directories[0]) }
             FileHandle.standardOutput.write(Data(output.utf8))
+            if invalid { throw ExitStatus.failed }
             return
         }
         let results = builder.buildAll(directories)
@@ -75,6 +81,7 @@ struct BuildCommand: ParsableCommand {
             diagnostics.print(failures)
             throw ExitStatus.failed
         }
+        if invalid { throw ExitStatus.failed }
     }
 }
 

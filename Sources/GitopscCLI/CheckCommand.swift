@@ -5,6 +5,7 @@ import Diff
 import FileSources
 import Foundation
 import GitStore
+import Schemas
 import YAML
 
 struct CheckCommand: ParsableCommand {
@@ -14,8 +15,9 @@ struct CheckCommand: ParsableCommand {
         discussion: """
             Compares with the output folder (--output-dir, default the `output` of gitopsc.yaml) \
             or, with --branch, with that branch of the repository (--repo, default the source \
-            repository), read with libgit2. Exit status: 0 fresh and valid, 1 stale or invalid, \
-            2 input error.
+            repository), read with libgit2. With schemas (gitopsc.yaml `schemas`, or --schemas), \
+            every rendered object is also validated against those CRDs and OpenAPI documents \
+            (docs/schemas.md). Exit status: 0 fresh and valid, 1 stale or invalid, 2 input error.
             """
     )
 
@@ -31,20 +33,29 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .customLong("repo"), help: "The repository holding --branch (default: the source repository).")
     var repository: String?
 
+    @OptionGroup var schemaOptions: SchemaOptions
+
     @OptionGroup var diagnostics: DiagnosticOptions
 
     func run() throws {
         let root = standardized(self.root)
         let target = branch.map { "branch '\($0)'" } ?? "'\(outputDirectory ?? "the output folder of gitopsc.yaml")'"
-        let (tree, committed, staleness) = try diagnostics.reportingInputErrors { () throws -> (RenderedTree, [String: String], Staleness) in
+        let (tree, report, committed, staleness) = try diagnostics.reportingInputErrors {
+            () throws -> (RenderedTree, SchemaReport?, [String: String], Staleness) in
             let compiler = try Compiler(root: root)
-            let tree = try compiler.compile()
+            let schemas = try compiler.loadSchemas(extra: schemaOptions.paths)
+            let tree = try compiler.compile(schemas: schemas, allowUnknownFields: schemaOptions.allowUnknownFields)
+            let report = try schemas.map { schemas throws(DiagnosticList) in
+                try RenderedChecks.validate(tree, against: schemas, allowUnknownFields: schemaOptions.allowUnknownFields)
+            }
             let (committed, manifestFile) = try committedFiles(layout: tree.layout, settings: compiler.settings, root: root)
-            return (tree, committed, try Staleness.compare(expected: tree, committed: committed, manifestFile: manifestFile))
+            return (tree, report, committed, try Staleness.compare(expected: tree, committed: committed, manifestFile: manifestFile))
         }
-        let problems = RenderedChecks.validate(tree)
-        if !problems.isEmpty {
-            diagnostics.print(problems)
+        var problems = RenderedChecks.validate(tree)
+        problems += report?.problems ?? []
+        if !problems.isEmpty { diagnostics.print(problems) }
+        if let report { print(report.summary) }
+        if problems.contains(where: { $0.severity == .error }) {
             throw ExitStatus.failed
         }
         guard !staleness.isStale else {

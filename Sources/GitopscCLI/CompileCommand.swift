@@ -5,6 +5,7 @@ import FileSources
 import Foundation
 import GitStore
 import Publisher
+import Schemas
 
 struct CompileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +15,9 @@ struct CompileCommand: ParsableCommand {
             Reads environments/ and templates/ (and gitopsc.yaml) below --root and writes \
             <output>/<folder>/<environment>/... plus <folder>/.gitopsc/manifest.json. Only paths \
             gitopsc owns are replaced or deleted; nothing is written when any environment fails.
-            Exit status: 0 compiled, 2 input error.
+            With schemas (gitopsc.yaml `schemas`, or --schemas), every rendered object is \
+            validated first, and nothing is written when one is invalid.
+            Exit status: 0 compiled, 1 invalid against a schema, 2 input error.
             """
     )
 
@@ -30,6 +33,8 @@ struct CompileCommand: ParsableCommand {
     @Option(name: .customLong("rev"), help: "Compile this revision of the source repository (read with libgit2, no checkout).")
     var revision: String?
 
+    @OptionGroup var schemaOptions: SchemaOptions
+
     @OptionGroup var diagnostics: DiagnosticOptions
     @OptionGroup var progress: ProgressOptions
 
@@ -40,9 +45,18 @@ struct CompileCommand: ParsableCommand {
                 try Publisher.snapshot(of: revision, in: GitRepository(path: root, searchParents: true), root: root)
             } ?? LocalFiles()
             let compiler = try Compiler(root: root, files: files)
+            let schemas = try compiler.loadSchemas(extra: schemaOptions.paths)
             let display = progress.display()
-            defer { display?.finish() }
-            let tree = try compiler.compile(environments, progress: display?.report)
+            let tree = try { () throws(DiagnosticList) in
+                defer { display?.finish() }
+                return try compiler.compile(environments, schemas: schemas, allowUnknownFields: schemaOptions.allowUnknownFields, progress: display?.report)
+            }()
+            if let schemas {
+                let report = try RenderedChecks.validate(tree, against: schemas, allowUnknownFields: schemaOptions.allowUnknownFields)
+                if !report.problems.isEmpty { diagnostics.print(report.problems) }
+                print(report.summary)
+                if report.hasErrors { throw ExitStatus.failed }
+            }
             let output = outputDirectory ?? (root + "/" + compiler.settings.output)
             let summary = try OutputWriter.write(tree, to: output)
             print("compiled \(counted(tree.environments.count, "environment")): \(counted(summary.written, "file")) written, \(summary.unchanged) unchanged, \(summary.deleted) deleted")

@@ -14,8 +14,11 @@ public enum OperatorManifests {
     public static let defaultSource = "redhat-operators"
     public static let defaultSourceNamespace = "openshift-marketplace"
     public static let defaultSyncWave = -2
+    /// Fields of the ClusterExtension that a Subscription has no place for.
+    static let v1Only = ["version", "upgradeConstraintPolicy"]
 
-    /// Subscription, plus a CatalogSource when `catalogSource` is set (in `sourceNamespace`,
+    /// With `olm: v1`, the objects of `OLMv1Manifests` instead. Otherwise (OLM v0, the
+    /// default): Subscription, plus a CatalogSource when `catalogSource` is set (in `sourceNamespace`,
     /// with the Subscription's `source` pointing at it), plus an OperatorGroup when the
     /// namespace is not `openshift-operators` (which has a global one already). Nothing when
     /// `enabled: false`. Objects come in apply order: CatalogSource, OperatorGroup, Subscription.
@@ -26,6 +29,15 @@ public enum OperatorManifests {
         let package = try section.string("package") ?? defaultPackage
         let namespace = try section.string("namespace") ?? defaultNamespace
         let wave = try syncWave(of: operatorSection)
+        switch try section.string("olm") ?? "v0" {
+        case "v0": break
+        case "v1": return try OLMv1Manifests.render(section, package: package, namespace: namespace, wave: wave)
+        case let other:
+            throw .error("manifests.olm-version", "operator.olm must be v0 or v1, found '\(other)'", at: section["olm"]?.mark.location)
+        }
+        try section.refuse(v1Only, code: "manifests.olm-v1-field") { field in
+            "\(field) applies to OLM v1 (a ClusterExtension) only; set operator.olm: v1 or remove it"
+        }
         var source = try section.string("source") ?? defaultSource
         let sourceNamespace = try section.string("sourceNamespace") ?? defaultSourceNamespace
 
@@ -79,7 +91,8 @@ public enum OperatorManifests {
         return value
     }
 
-    private static func catalogSource(_ catalog: Section, name: String, namespace: String, wave: Int) throws(Diagnostic) -> Node {
+    /// The catalog image of `operator.catalogSource`, which must be pinned by digest.
+    static func pinnedCatalogImage(_ catalog: Section) throws(Diagnostic) -> String {
         guard let image = try catalog.string("image") else {
             throw .error("manifests.catalog-image", "operator.catalogSource needs an image", at: catalog.location)
         }
@@ -90,6 +103,11 @@ public enum OperatorManifests {
                 "operator.catalogSource.image must be pinned by digest (…@sha256:<64 hex digits>), found '\(image)'",
                 at: catalog["image"]?.mark.location)
         }
+        return image
+    }
+
+    private static func catalogSource(_ catalog: Section, name: String, namespace: String, wave: Int) throws(Diagnostic) -> Node {
+        let image = try pinnedCatalogImage(catalog)
         var spec: [(String, Node)] = [
             ("sourceType", .string("grpc")),
             ("image", .string(image, mark: catalog["image"]!.mark)),

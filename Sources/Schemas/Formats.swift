@@ -1,0 +1,43 @@
+import Diagnostics
+import FileSources
+import Foundation
+import YAML
+
+/// The OpenAPI `format`s whose values the API server checks. Other formats are
+/// documentation only and pass.
+enum Formats {
+    /// RFC 3339, as Go's time.RFC3339 parses it.
+    static let dateTime = #"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"#
+    static let base64 = #"^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"#
+
+    static func valid(_ text: String, format: String) -> Bool {
+        switch format {
+        case "date-time": return Regexes.matches(dateTime, text)
+        case "byte": return Regexes.matches(base64, text)
+        default: return true
+        }
+    }
+
+    /// Integer formats bound the value's size.
+    static func valid(integer value: Node, format: String) -> Bool {
+        switch format {
+        case "int32": return value.integerValue.map { Int32(exactly: $0) != nil } ?? false
+        case "int64": return value.integerValue != nil
+        default: return true
+        }
+    }
+}
+
+/// The regular expressions of schemas, compiled once per pattern and run: the same pattern
+/// (a quantity's, a name's) recurs across a CRD, and most are never used.
+enum Regexes {
+    private static let compiled = Memo<NSRegularExpression?>()
+
+    /// Whether `text` contains a match (JSON Schema's `pattern` is not anchored). A pattern
+    /// ICU cannot compile matches nothing, so the value is reported rather than passed.
+    static func matches(_ pattern: String, _ text: String) -> Bool {
+        let regex = try? compiled.value(for: pattern) { () throws(Diagnostic) in try? NSRegularExpression(pattern: pattern) }
+        guard let regex = regex ?? nil else { return false }
+        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+}
