@@ -18,7 +18,8 @@ func requireCRDs() throws {
     try #require(crdsPresent, "../shared/crds (the real CRDs and validate.py) is required but absent")
 }
 
-let konfluxExample = Oracles.repository.appendingPathComponent("examples/konflux-pipeline-service")
+/// A copy of examples/konflux-pipeline-service building on the corpus snapshot (see KonfluxExample).
+let konfluxExample = (try? KonfluxExample.copy("konflux-schemas")) ?? KonfluxExample.source
 
 /// The CRDs of ../shared/crds, read once for the whole test run.
 let sharedSchemas: SchemaSet? = try? SchemaSet.load([SchemaSet.Source(
