@@ -39,6 +39,7 @@ struct BuildCommand: ParsableCommand {
 
     func run() throws {
         let builder = KustomizeBuilder()
+        defer { printWarnings(of: builder) }
         guard let outputDirectory else {
             let output = try diagnostics.reportingInputErrors { try builder.buildYAML(directories[0]) }
             FileHandle.standardOutput.write(Data(output.utf8))
@@ -75,6 +76,14 @@ struct BuildCommand: ParsableCommand {
             diagnostics.print(failures)
             throw ExitStatus.failed
         }
+    }
+}
+
+extension BuildCommand {
+    /// Warnings (repeated keys, unused vars) go to stderr whether the build succeeded or not.
+    func printWarnings(of builder: KustomizeBuilder) {
+        let warnings = builder.store.sortedWarnings
+        if !warnings.isEmpty { diagnostics.print(warnings) }
     }
 }
 

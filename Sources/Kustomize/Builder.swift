@@ -8,6 +8,7 @@ import YAML
 struct Accumulation: Sendable {
     var resources: [Resource] = []
     var config = TransformerConfig.builtin
+    var vars = VarSet()
 }
 
 /// Builds kustomization folders as `kustomize build` (v5.5.0) does.
@@ -39,6 +40,7 @@ public final class KustomizeBuilder: Sendable {
             accumulation.resources[index].name += "-" + suffix
         }
         try NameReference.fix(&accumulation.resources, config: accumulation.config)
+        try VarResolution.resolve(accumulation.vars, specs: accumulation.config.varReference, &accumulation.resources, warn: store.warn)
         let order = try ResourceOrder(kustomization["sortOptions"])
         let output = accumulation.resources.filter { $0.annotations["config.kubernetes.io/local-config"] != "true" }
         return order.sorted(output)
@@ -64,13 +66,13 @@ public final class KustomizeBuilder: Sendable {
         let path = folder + "/" + name
         // A kustomization file that is a link must stay in its folder too, as in kustomize.
         try store.paths.check(path, in: folder, at: reference ?? SourceLocation(file: store.display(path), line: 0, column: 0))
-        let documents = try store.documents(at: path)
+        let documents = try store.kustomizationDocuments(at: path)
         guard documents.count == 1 else {
             throw Diagnostic.error(
                 "kustomize.invalid", "a kustomization file must hold one YAML document, found \(documents.count)",
                 at: SourceLocation(file: store.display(path), line: 1, column: 1))
         }
-        return try Kustomization(node: documents[0], file: store.display(path))
+        return try Kustomization(node: documents[0], file: store.display(path), warn: store.warn)
     }
 
     /// The path a kustomization entry names, relative to the kustomization's folder.
@@ -136,6 +138,9 @@ public final class KustomizeBuilder: Sendable {
                 try addComponent(entry, root: root, into: &accumulation, stack: stack)
             }
             try transform(kustomization, root: root, &accumulation)
+            if let vars = kustomization["vars"] {
+                try accumulation.vars.declare(vars, resources: &accumulation.resources)
+            }
         } catch {
             throw error.within(kustomization.file)
         }
@@ -164,6 +169,7 @@ public final class KustomizeBuilder: Sendable {
                 try append(resource, to: &accumulation.resources, registered: &registered)
             }
             try accumulation.config.merge(folder.config)
+            try accumulation.vars.absorb(folder.vars)
         } else {
             _ = try filePath(entry, root: root)
             for resource in try resources(inFile: path) {

@@ -529,7 +529,7 @@ enum GoJSON {
     }
 
     /// The significant digits of a positive double and the decimal exponent of the first.
-    private static func shortestDigits(_ value: Double) -> (String, Int) {
+    static func shortestDigits(_ value: Double) -> (String, Int) {
         let description = "\(value)"
         let parts = description.split(separator: "e")
         var exponent = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
