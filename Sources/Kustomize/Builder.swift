@@ -17,9 +17,19 @@ struct Accumulation: Sendable {
 /// once and folders used as resources are accumulated once (see `SourceStore`).
 public final class KustomizeBuilder: Sendable {
     public let store: SourceStore
+    public let loadRestrictions: LoadRestrictions
 
-    public init(store: SourceStore = SourceStore()) {
+    /// kustomize's `--load-restrictor`: whether files a kustomization names must be in or
+    /// below its folder (folders it names as resources or components never must).
+    public enum LoadRestrictions: Sendable {
+        case rootOnly
+        /// Files anywhere the store's path resolver allows.
+        case none
+    }
+
+    public init(store: SourceStore = SourceStore(), loadRestrictions: LoadRestrictions = .rootOnly) {
         self.store = store
+        self.loadRestrictions = loadRestrictions
     }
 
     /// The output of `kustomize build DIR`.
@@ -49,6 +59,12 @@ public final class KustomizeBuilder: Sendable {
     // MARK: Loading
 
     func loadKustomization(in folder: String, referencedAt reference: SourceLocation?) throws(Diagnostic) -> Kustomization {
+        try kustomizationFile(in: folder, referencedAt: reference).kustomization
+    }
+
+    /// The kustomization file of a folder (its path and its content, read as a build reads
+    /// it), for `kustomize edit`.
+    public func kustomizationFile(in folder: String, referencedAt reference: SourceLocation? = nil) throws(Diagnostic) -> (path: String, kustomization: Kustomization) {
         let found = Kustomization.fileNames.filter { store.files.kind(of: folder + "/" + $0) == .file }
         guard let name = found.first else {
             let location = reference ?? SourceLocation(file: store.display(folder), line: 0, column: 0)
@@ -72,7 +88,7 @@ public final class KustomizeBuilder: Sendable {
                 "kustomize.invalid", "a kustomization file must hold one YAML document, found \(documents.count)",
                 at: SourceLocation(file: store.display(path), line: 1, column: 1))
         }
-        return try Kustomization(node: documents[0], file: store.display(path), warn: store.warn)
+        return (path, try Kustomization(node: documents[0], file: store.display(path), warn: store.warn))
     }
 
     /// The path a kustomization entry names, relative to the kustomization's folder.
@@ -84,7 +100,7 @@ public final class KustomizeBuilder: Sendable {
     /// The path of a file a kustomization names, checked against kustomize's load
     /// restrictor: links resolved, it must be in or below the kustomization's folder.
     func filePath(_ entry: Node, root: String) throws(Diagnostic) -> String {
-        try store.paths.check(entryPath(entry, root: root), in: root, at: entry.mark.location)
+        try store.paths.check(entryPath(entry, root: root), in: loadRestrictions == .rootOnly ? root : nil, at: entry.mark.location)
     }
 
     /// Reads a file a kustomization names, for generators and patches.

@@ -5,7 +5,7 @@ import YAML
 /// One entry of a kustomization's `vars` (deprecated in kustomize, still supported by v5):
 /// `$(NAME)` in the var-reference fields becomes the value at `fieldPath` of the object
 /// `objref` names (by the name it had when it was read, before prefixes and hashes).
-struct Var: Sendable, Equatable {
+struct Var: Sendable {
     var name: String
     var gvk: GVK
     var objectName: String
@@ -13,11 +13,6 @@ struct Var: Sendable, Equatable {
     var fieldPath: String
     /// Where the var is declared, for messages; not part of its identity.
     var mark: Mark
-
-    static func == (lhs: Var, rhs: Var) -> Bool {
-        lhs.name == rhs.name && lhs.gvk == rhs.gvk && lhs.objectName == rhs.objectName
-            && lhs.namespace == rhs.namespace && lhs.fieldPath == rhs.fieldPath
-    }
 
     static let fields: Set<String> = ["name", "objref", "fieldref"]
     static let objrefFields: Set<String> = ["apiVersion", "group", "version", "kind", "name", "namespace"]
@@ -98,18 +93,15 @@ struct VarSet: Sendable {
         }
     }
 
-    /// The vars of a base: the same var seen twice (a base reached by two paths) is fine,
-    /// two different vars of one name are an error.
+    /// The vars of a base: a name already known is an error, even for the same var (a base
+    /// reached through two others), as in kustomize.
     mutating func absorb(_ other: VarSet) throws(Diagnostic) {
         for name in other.byName.keys.sorted() {
             let incoming = other.byName[name]!
             if let present = byName[name] {
-                guard present == incoming else {
-                    throw Diagnostic.error(
-                        "kustomize.var", "var '\(name)' is already declared (at \(present.mark.location?.description ?? "a base")) with another objref or fieldref",
-                        at: incoming.mark.location)
-                }
-                continue
+                throw Diagnostic.error(
+                    "kustomize.var", "var '\(name)' is already declared (at \(present.mark.location?.description ?? "a base"))",
+                    at: incoming.mark.location)
             }
             byName[name] = incoming
         }
@@ -198,6 +190,8 @@ enum VarResolution {
                     }
                 }
             }
+            // Annotations are a string map when kustomize writes the build out.
+            resource.normalizeAnnotations()
             resources[index] = resource
         }
         let unused = values.keys.filter { !used.contains($0) }.sorted()
