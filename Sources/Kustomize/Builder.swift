@@ -11,6 +11,16 @@ struct Accumulation: Sendable {
     var vars = VarSet()
 }
 
+extension Resource {
+    /// A generated object's name gets its content hash (kustomize's HashTransformer; the
+    /// object still needs one at the end of the build, so a HashTransformer in
+    /// `transformers:` makes two, as in kustomize).
+    mutating func appendHashSuffix() {
+        rememberId()
+        name += "-" + Generators.hashSuffix(of: node)
+    }
+}
+
 /// Builds kustomization folders as `kustomize build` (v5.5.0) does.
 ///
 /// One builder serves many builds and may be used from several threads: files are parsed
@@ -45,9 +55,7 @@ public final class KustomizeBuilder: Sendable {
         let kustomization = try loadKustomization(in: root, referencedAt: reference)
         var accumulation = try accumulate(kustomization, root: root, stack: [try store.paths.resolve(root, at: reference)])
         for index in accumulation.resources.indices where accumulation.resources[index].needsHashSuffix {
-            accumulation.resources[index].rememberId()
-            let suffix = Generators.hashSuffix(of: accumulation.resources[index].node)
-            accumulation.resources[index].name += "-" + suffix
+            accumulation.resources[index].appendHashSuffix()
         }
         try NameReference.fix(&accumulation.resources, config: accumulation.config)
         try VarResolution.resolve(accumulation.vars, specs: accumulation.config.varReference, &accumulation.resources, warn: store.warn)
@@ -149,11 +157,15 @@ public final class KustomizeBuilder: Sendable {
                     try accumulation.config.merge(try TransformerConfig.parse(document))
                 }
             }
-            try runGenerators(kustomization, root: root, into: &accumulation)
+            try runGenerators(kustomization, root: root, into: &accumulation, stack: stack)
             for entry in try kustomization.stringList("components") {
                 try addComponent(entry, root: root, into: &accumulation, stack: stack)
             }
             try transform(kustomization, root: root, &accumulation)
+            let transformers = try Plugins.configurations(kustomization.stringList("transformers"), root: root, builder: self, stack: stack)
+            try Plugins.transform(transformers, root: root, builder: self, &accumulation.resources)
+            let validators = try Plugins.configurations(kustomization.stringList("validators"), root: root, builder: self, stack: stack)
+            try Plugins.validate(validators, root: root, builder: self, accumulation.resources)
             if let vars = kustomization["vars"] {
                 try accumulation.vars.declare(vars, resources: &accumulation.resources)
             }
@@ -276,7 +288,7 @@ public final class KustomizeBuilder: Sendable {
 
     // MARK: Generators
 
-    func runGenerators(_ kustomization: Kustomization, root: String, into accumulation: inout Accumulation) throws(Diagnostic) {
+    func runGenerators(_ kustomization: Kustomization, root: String, into accumulation: inout Accumulation, stack: [String]) throws(Diagnostic) {
         let options = kustomization["generatorOptions"]
         let read = { (relative: String) throws(Diagnostic) -> [UInt8] in
             try self.readBytes(.scalar(relative, mark: Mark(file: kustomization.file, line: 0, column: 0)), root: root)
@@ -288,6 +300,8 @@ public final class KustomizeBuilder: Sendable {
         for entry in try kustomization.mappingList("secretGenerator") {
             generated.append(try Generators.secret(entry, options: options, readFile: read))
         }
+        let plugins = try Plugins.configurations(kustomization.stringList("generators"), root: root, builder: self, stack: stack)
+        generated += try Plugins.generate(plugins, readFile: read)
         for resource in generated {
             let id = resource.id
             let matches = accumulation.resources.indices.filter { index in

@@ -26,6 +26,7 @@ public struct Kustomization: Sendable {
         "nameSuffix", "commonLabels", "labels", "commonAnnotations", "images", "imageTags",
         "replicas", "configMapGenerator", "secretGenerator", "generatorOptions",
         "replacements", "sortOptions", "configurations", "buildMetadata", "openapi", "vars",
+        "generators", "transformers", "validators",
     ]
 
     /// Fields kustomize knows but gitopsc refuses: they fetch from the network or run
@@ -34,9 +35,6 @@ public struct Kustomization: Sendable {
         "helmCharts": "Helm charts are not supported: gitopsc never runs programs or fetches charts",
         "helmGlobals": "Helm charts are not supported: gitopsc never runs programs or fetches charts",
         "helmChartInflationGenerator": "Helm charts are not supported: gitopsc never runs programs or fetches charts",
-        "generators": "generator plugins are not supported: gitopsc never runs plugins",
-        "transformers": "transformer plugins are not supported: gitopsc never runs plugins",
-        "validators": "validator plugins are not supported: gitopsc never runs plugins",
     ]
 
     /// The apiVersion each kind requires when it is given.
