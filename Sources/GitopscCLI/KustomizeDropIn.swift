@@ -61,7 +61,8 @@ struct KustomizeBuild: ParsableCommand {
     @Flag(name: .customLong("enable-helm"), help: .hidden) var enableHelm = false
     @Flag(name: .customLong("enable-alpha-plugins"), help: .hidden) var enableAlphaPlugins = false
     @Flag(name: .customLong("enable-exec"), help: .hidden) var enableExec = false
-    @Flag(name: .customLong("enable-managedby-label"), help: .hidden) var enableManagedByLabel = false
+    @Flag(name: .customLong("enable-managedby-label"), help: "Label every object app.kubernetes.io/managed-by: kustomize-v5.5.0.")
+    var enableManagedByLabel = false
     @Option(name: .customLong("helm-command"), help: .hidden) var helmCommand: String?
     @Option(name: .customLong("helm-kube-version"), help: .hidden) var helmKubeVersion: String?
     @Option(name: .customLong("helm-api-versions"), help: .hidden) var helmAPIVersions: [String] = []
@@ -77,7 +78,6 @@ struct KustomizeBuild: ParsableCommand {
         if helmCommand != nil || helmKubeVersion != nil || !helmAPIVersions.isEmpty { reasons.append("--helm-*: \(helm)") }
         if enableAlphaPlugins { reasons.append("--enable-alpha-plugins: exec, container and KRM function plugins are not supported: gitopsc never runs programs") }
         if enableExec { reasons.append("--enable-exec: exec plugins are not supported: gitopsc never runs programs") }
-        if enableManagedByLabel { reasons.append("--enable-managedby-label: not supported yet; set buildMetadata: [managedByLabel] in the kustomization instead") }
         if reorder == .none { reasons.append("--reorder none: not supported; use the kustomization's sortOptions") }
         if output != nil { reasons.append("--output: not supported; the build goes to stdout") }
         return reasons
@@ -88,7 +88,9 @@ struct KustomizeBuild: ParsableCommand {
     }
 
     func run() throws {
-        let builder = KustomizeBuilder(loadRestrictions: loadRestrictor == .none ? .none : .rootOnly)
+        let builder = KustomizeBuilder(
+            loadRestrictions: loadRestrictor == .none ? .none : .rootOnly,
+            managedByLabelValue: "kustomize-\(KustomizeCommand.kustomizeVersion)", addsManagedByLabel: enableManagedByLabel)
         defer {
             let warnings = builder.store.sortedWarnings
             if !warnings.isEmpty { diagnostics.print(warnings) }

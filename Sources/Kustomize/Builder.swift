@@ -37,9 +37,20 @@ public final class KustomizeBuilder: Sendable {
         case none
     }
 
-    public init(store: SourceStore = SourceStore(), loadRestrictions: LoadRestrictions = .rootOnly) {
+    /// The value of `buildMetadata: [managedByLabel]`'s label: kubectl's kustomize writes
+    /// `kustomize-(devel)`, a kustomize v5.5.0 binary `kustomize-v5.5.0`.
+    public let managedByLabelValue: String
+    /// kustomize's `--enable-managedby-label`: the label on every build, as with `buildMetadata`.
+    public let addsManagedByLabel: Bool
+
+    public init(
+        store: SourceStore = SourceStore(), loadRestrictions: LoadRestrictions = .rootOnly,
+        managedByLabelValue: String = "kustomize-(devel)", addsManagedByLabel: Bool = false
+    ) {
         self.store = store
         self.loadRestrictions = loadRestrictions
+        self.managedByLabelValue = managedByLabelValue
+        self.addsManagedByLabel = addsManagedByLabel
     }
 
     /// The output of `kustomize build DIR`.
@@ -60,7 +71,10 @@ public final class KustomizeBuilder: Sendable {
         try NameReference.fix(&accumulation.resources, config: accumulation.config)
         try VarResolution.resolve(accumulation.vars, specs: accumulation.config.varReference, &accumulation.resources, warn: store.warn)
         let order = try ResourceOrder(kustomization["sortOptions"])
-        let output = accumulation.resources.filter { $0.annotations["config.kubernetes.io/local-config"] != "true" }
+        var output = accumulation.resources.filter { $0.annotations["config.kubernetes.io/local-config"] != "true" }
+        var metadata = try BuildMetadata(kustomization)
+        metadata.managedByLabel = metadata.managedByLabel || addsManagedByLabel
+        try metadata.apply(to: &output, root: root, managedBy: managedByLabelValue)
         return order.sorted(output)
     }
 
@@ -96,7 +110,9 @@ public final class KustomizeBuilder: Sendable {
                 "kustomize.invalid", "a kustomization file must hold one YAML document, found \(documents.count)",
                 at: SourceLocation(file: store.display(path), line: 1, column: 1))
         }
-        return (path, try Kustomization(node: documents[0], file: store.display(path), warn: store.warn))
+        var kustomization = try Kustomization(node: documents[0], file: store.display(path), warn: store.warn)
+        kustomization.path = path
+        return (path, kustomization)
     }
 
     /// The path a kustomization entry names, relative to the kustomization's folder.
@@ -252,10 +268,14 @@ public final class KustomizeBuilder: Sendable {
             }
             if let kind = document["kind"]?.text, kind.hasSuffix("List"), let items = document["items"]?.items {
                 for item in items where !item.isNull {
-                    result.append(try resource(from: item))
+                    var resource = try resource(from: item)
+                    resource.origin = .file(path)
+                    result.append(resource)
                 }
             } else {
-                result.append(try resource(from: document))
+                var resource = try resource(from: document)
+                resource.origin = .file(path)
+                result.append(resource)
             }
         }
         return result
@@ -295,10 +315,14 @@ public final class KustomizeBuilder: Sendable {
         }
         var generated: [Resource] = []
         for entry in try kustomization.mappingList("configMapGenerator") {
-            generated.append(try Generators.configMap(entry, options: options, readFile: read))
+            var resource = try Generators.configMap(entry, options: options, readFile: read)
+            resource.origin = .generator(kustomization: kustomization.path, kind: "ConfigMapGenerator")
+            generated.append(resource)
         }
         for entry in try kustomization.mappingList("secretGenerator") {
-            generated.append(try Generators.secret(entry, options: options, readFile: read))
+            var resource = try Generators.secret(entry, options: options, readFile: read)
+            resource.origin = .generator(kustomization: kustomization.path, kind: "SecretGenerator")
+            generated.append(resource)
         }
         let plugins = try Plugins.configurations(kustomization.stringList("generators"), root: root, builder: self, stack: stack)
         generated += try Plugins.generate(plugins, readFile: read)

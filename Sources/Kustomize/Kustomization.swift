@@ -15,6 +15,8 @@ public struct Kustomization: Sendable {
     public var node: Node
     /// The kustomization file's path, for messages.
     public var file: String
+    /// The kustomization file's absolute path (empty when it was not read from a file).
+    public internal(set) var path = ""
 
     /// The file names kustomize looks for in a folder, in its order of preference.
     public static let fileNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"]

@@ -133,6 +133,8 @@ public struct Resource: Sendable {
     /// The `vars` whose objref names this object (kustomize binds a var to its object when
     /// the kustomization that declares it is accumulated, and reads the value at the end).
     var referencedVars: [String] = []
+    /// Where the object came from, for `buildMetadata: [originAnnotations]`.
+    var origin: ResourceOrigin?
 
     public init(node: Node) {
         self.node = node

@@ -68,6 +68,16 @@ struct KustomizeDropInTests {
         #expect(try kubectl(["app"], in: root).status != 0)
     }
 
+    @Test func managedByLabelNamesTheKustomizeVersion() throws {
+        let root = try temporaryFolder([
+            "app/kustomization.yaml": "resources: [deployment.yaml]\n",
+            "app/deployment.yaml": KustomizeDropInTests.deployment,
+        ])
+        let result = try kustomize(["build", "app", "--enable-managedby-label"], in: root)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("    app.kubernetes.io/managed-by: kustomize-v5.5.0\n"))
+    }
+
     @Test(arguments: [
         (["--enable-helm"], "Helm"), (["--enable-alpha-plugins"], "plugins"), (["--enable-exec"], "exec"),
         (["--load-restrictor", "Sometimes"], "load-restrictor"),
