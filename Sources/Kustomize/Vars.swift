@@ -138,25 +138,10 @@ enum VarResolution {
             }
         }
 
-        /// Go's shortest float formats: `%v` (exponent form below 1e-4 or from
-        /// 10^`exponentFrom`) and `strconv.FormatFloat(v, 'f', -1, 64)` (never, nil).
+        /// Go's shortest float formats: `%v` (`exponentFrom` 6: exponent form below 1e-4 or from 1e6)
+        /// and `strconv.FormatFloat(v, 'f', -1, 64)` (never, nil).
         static func goFloat(_ value: Double, exponentFrom: Int?, minimumExponentDigits: Int) -> String {
-            if value == 0 { return value.sign == .minus ? "-0" : "0" }
-            let (digits, exponent) = GoJSON.shortestDigits(abs(value))
-            var text = value < 0 ? "-" : ""
-            if let exponentFrom, exponent < -4 || exponent >= exponentFrom {
-                text += String(digits.prefix(1))
-                if digits.count > 1 { text += "." + digits.dropFirst() }
-                let power = String(abs(exponent))
-                text += (exponent < 0 ? "e-" : "e+") + String(repeating: "0", count: max(0, minimumExponentDigits - power.count)) + power
-            } else if exponent < 0 {
-                text += "0." + String(repeating: "0", count: -exponent - 1) + digits
-            } else if digits.count <= exponent + 1 {
-                text += digits + String(repeating: "0", count: exponent + 1 - digits.count)
-            } else {
-                text += digits.prefix(exponent + 1) + "." + digits.dropFirst(exponent + 1)
-            }
-            return text
+            GoJSON.shortest(value, exponentBelow: -4, exponentFrom: exponentFrom, minimumExponentDigits: minimumExponentDigits)
         }
     }
 
