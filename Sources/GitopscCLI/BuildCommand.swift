@@ -43,6 +43,7 @@ struct BuildCommand: ParsableCommand {
 
     func run() throws {
         let builder = KustomizeBuilder()
+        defer { printWarnings(of: builder) }
         let invalid = try validateBuilds(with: builder)
         guard let outputDirectory else {
             let output = try diagnostics.reportingInputErrors { try builder.buildYAML(directories[0]) }
@@ -82,6 +83,14 @@ struct BuildCommand: ParsableCommand {
             throw ExitStatus.failed
         }
         if invalid { throw ExitStatus.failed }
+    }
+}
+
+extension BuildCommand {
+    /// Warnings (repeated keys, unused vars) go to stderr whether the build succeeded or not.
+    func printWarnings(of builder: KustomizeBuilder) {
+        let warnings = builder.store.sortedWarnings
+        if !warnings.isEmpty { diagnostics.print(warnings) }
     }
 }
 

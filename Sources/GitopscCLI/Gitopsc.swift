@@ -17,6 +17,13 @@ public struct Gitopsc: ParsableCommand {
     /// Runs the command; usage errors exit with 2 (gitopsc's contract) rather than
     /// ArgumentParser's 64.
     public static func runMain(_ arguments: [String]? = nil) -> Never {
+        runWithGitopscExitCodes(arguments)
+    }
+}
+
+extension ParsableCommand {
+    /// Parses and runs a root command; usage errors exit with 2.
+    static func runWithGitopscExitCodes(_ arguments: [String]?) -> Never {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

@@ -8,6 +8,17 @@ import YAML
 struct Accumulation: Sendable {
     var resources: [Resource] = []
     var config = TransformerConfig.builtin
+    var vars = VarSet()
+}
+
+extension Resource {
+    /// A generated object's name gets its content hash (kustomize's HashTransformer; the
+    /// object still needs one at the end of the build, so a HashTransformer in
+    /// `transformers:` makes two, as in kustomize).
+    mutating func appendHashSuffix() {
+        rememberId()
+        name += "-" + Generators.hashSuffix(of: node)
+    }
 }
 
 /// Builds kustomization folders as `kustomize build` (v5.5.0) does.
@@ -16,9 +27,30 @@ struct Accumulation: Sendable {
 /// once and folders used as resources are accumulated once (see `SourceStore`).
 public final class KustomizeBuilder: Sendable {
     public let store: SourceStore
+    public let loadRestrictions: LoadRestrictions
 
-    public init(store: SourceStore = SourceStore()) {
+    /// kustomize's `--load-restrictor`: whether files a kustomization names must be in or
+    /// below its folder (folders it names as resources or components never must).
+    public enum LoadRestrictions: Sendable {
+        case rootOnly
+        /// Files anywhere the store's path resolver allows.
+        case none
+    }
+
+    /// The value of `buildMetadata: [managedByLabel]`'s label: kubectl's kustomize writes
+    /// `kustomize-(devel)`, a kustomize v5.5.0 binary `kustomize-v5.5.0`.
+    public let managedByLabelValue: String
+    /// kustomize's `--enable-managedby-label`: the label on every build, as with `buildMetadata`.
+    public let addsManagedByLabel: Bool
+
+    public init(
+        store: SourceStore = SourceStore(), loadRestrictions: LoadRestrictions = .rootOnly,
+        managedByLabelValue: String = "kustomize-(devel)", addsManagedByLabel: Bool = false
+    ) {
         self.store = store
+        self.loadRestrictions = loadRestrictions
+        self.managedByLabelValue = managedByLabelValue
+        self.addsManagedByLabel = addsManagedByLabel
     }
 
     /// The output of `kustomize build DIR`.
@@ -34,19 +66,27 @@ public final class KustomizeBuilder: Sendable {
         let kustomization = try loadKustomization(in: root, referencedAt: reference)
         var accumulation = try accumulate(kustomization, root: root, stack: [try store.paths.resolve(root, at: reference)])
         for index in accumulation.resources.indices where accumulation.resources[index].needsHashSuffix {
-            accumulation.resources[index].rememberId()
-            let suffix = Generators.hashSuffix(of: accumulation.resources[index].node)
-            accumulation.resources[index].name += "-" + suffix
+            accumulation.resources[index].appendHashSuffix()
         }
         try NameReference.fix(&accumulation.resources, config: accumulation.config)
+        try VarResolution.resolve(accumulation.vars, specs: accumulation.config.varReference, &accumulation.resources, warn: store.warn)
         let order = try ResourceOrder(kustomization["sortOptions"])
-        let output = accumulation.resources.filter { $0.annotations["config.kubernetes.io/local-config"] != "true" }
+        var output = accumulation.resources.filter { $0.annotations["config.kubernetes.io/local-config"] != "true" }
+        var metadata = try BuildMetadata(kustomization)
+        metadata.managedByLabel = metadata.managedByLabel || addsManagedByLabel
+        try metadata.apply(to: &output, root: root, managedBy: managedByLabelValue)
         return order.sorted(output)
     }
 
     // MARK: Loading
 
     func loadKustomization(in folder: String, referencedAt reference: SourceLocation?) throws(Diagnostic) -> Kustomization {
+        try kustomizationFile(in: folder, referencedAt: reference).kustomization
+    }
+
+    /// The kustomization file of a folder (its path and its content, read as a build reads
+    /// it), for `kustomize edit`.
+    public func kustomizationFile(in folder: String, referencedAt reference: SourceLocation? = nil) throws(Diagnostic) -> (path: String, kustomization: Kustomization) {
         let found = Kustomization.fileNames.filter { store.files.kind(of: folder + "/" + $0) == .file }
         guard let name = found.first else {
             let location = reference ?? SourceLocation(file: store.display(folder), line: 0, column: 0)
@@ -64,13 +104,15 @@ public final class KustomizeBuilder: Sendable {
         let path = folder + "/" + name
         // A kustomization file that is a link must stay in its folder too, as in kustomize.
         try store.paths.check(path, in: folder, at: reference ?? SourceLocation(file: store.display(path), line: 0, column: 0))
-        let documents = try store.documents(at: path)
+        let documents = try store.kustomizationDocuments(at: path)
         guard documents.count == 1 else {
             throw Diagnostic.error(
                 "kustomize.invalid", "a kustomization file must hold one YAML document, found \(documents.count)",
                 at: SourceLocation(file: store.display(path), line: 1, column: 1))
         }
-        return try Kustomization(node: documents[0], file: store.display(path))
+        var kustomization = try Kustomization(node: documents[0], file: store.display(path), warn: store.warn)
+        kustomization.path = path
+        return (path, kustomization)
     }
 
     /// The path a kustomization entry names, relative to the kustomization's folder.
@@ -82,7 +124,7 @@ public final class KustomizeBuilder: Sendable {
     /// The path of a file a kustomization names, checked against kustomize's load
     /// restrictor: links resolved, it must be in or below the kustomization's folder.
     func filePath(_ entry: Node, root: String) throws(Diagnostic) -> String {
-        try store.paths.check(entryPath(entry, root: root), in: root, at: entry.mark.location)
+        try store.paths.check(entryPath(entry, root: root), in: loadRestrictions == .rootOnly ? root : nil, at: entry.mark.location)
     }
 
     /// Reads a file a kustomization names, for generators and patches.
@@ -131,11 +173,18 @@ public final class KustomizeBuilder: Sendable {
                     try accumulation.config.merge(try TransformerConfig.parse(document))
                 }
             }
-            try runGenerators(kustomization, root: root, into: &accumulation)
+            try runGenerators(kustomization, root: root, into: &accumulation, stack: stack)
             for entry in try kustomization.stringList("components") {
                 try addComponent(entry, root: root, into: &accumulation, stack: stack)
             }
             try transform(kustomization, root: root, &accumulation)
+            let transformers = try Plugins.configurations(kustomization.stringList("transformers"), root: root, builder: self, stack: stack)
+            try Plugins.transform(transformers, root: root, builder: self, &accumulation.resources)
+            let validators = try Plugins.configurations(kustomization.stringList("validators"), root: root, builder: self, stack: stack)
+            try Plugins.validate(validators, root: root, builder: self, accumulation.resources)
+            if let vars = kustomization["vars"] {
+                try accumulation.vars.declare(vars, resources: &accumulation.resources)
+            }
         } catch {
             throw error.within(kustomization.file)
         }
@@ -164,6 +213,7 @@ public final class KustomizeBuilder: Sendable {
                 try append(resource, to: &accumulation.resources, registered: &registered)
             }
             try accumulation.config.merge(folder.config)
+            try accumulation.vars.absorb(folder.vars)
         } else {
             _ = try filePath(entry, root: root)
             for resource in try resources(inFile: path) {
@@ -218,10 +268,14 @@ public final class KustomizeBuilder: Sendable {
             }
             if let kind = document["kind"]?.text, kind.hasSuffix("List"), let items = document["items"]?.items {
                 for item in items where !item.isNull {
-                    result.append(try resource(from: item))
+                    var resource = try resource(from: item)
+                    resource.origin = .file(path)
+                    result.append(resource)
                 }
             } else {
-                result.append(try resource(from: document))
+                var resource = try resource(from: document)
+                resource.origin = .file(path)
+                result.append(resource)
             }
         }
         return result
@@ -254,18 +308,24 @@ public final class KustomizeBuilder: Sendable {
 
     // MARK: Generators
 
-    func runGenerators(_ kustomization: Kustomization, root: String, into accumulation: inout Accumulation) throws(Diagnostic) {
+    func runGenerators(_ kustomization: Kustomization, root: String, into accumulation: inout Accumulation, stack: [String]) throws(Diagnostic) {
         let options = kustomization["generatorOptions"]
         let read = { (relative: String) throws(Diagnostic) -> [UInt8] in
             try self.readBytes(.scalar(relative, mark: Mark(file: kustomization.file, line: 0, column: 0)), root: root)
         }
         var generated: [Resource] = []
         for entry in try kustomization.mappingList("configMapGenerator") {
-            generated.append(try Generators.configMap(entry, options: options, readFile: read))
+            var resource = try Generators.configMap(entry, options: options, readFile: read)
+            resource.origin = .generator(kustomization: kustomization.path, kind: "ConfigMapGenerator")
+            generated.append(resource)
         }
         for entry in try kustomization.mappingList("secretGenerator") {
-            generated.append(try Generators.secret(entry, options: options, readFile: read))
+            var resource = try Generators.secret(entry, options: options, readFile: read)
+            resource.origin = .generator(kustomization: kustomization.path, kind: "SecretGenerator")
+            generated.append(resource)
         }
+        let plugins = try Plugins.configurations(kustomization.stringList("generators"), root: root, builder: self, stack: stack)
+        generated += try Plugins.generate(plugins, readFile: read)
         for resource in generated {
             let id = resource.id
             let matches = accumulation.resources.indices.filter { index in

@@ -30,7 +30,41 @@ extension TransformerConfig {
             FieldSpec("spec/replicas", kind: $0, create: true)
         }
         config.nameReference = nameReferences
+        config.varReference = varReferences
         return config
+    }()
+
+    /// Where kustomize replaces `$(VAR)`: container fields of every pod template, a few
+    /// Ingress and Service fields, NFS servers, and any object's labels and annotations.
+    /// (CronJob's NFS path lacks the pod template's `spec`, as in kustomize.)
+    private static let varReferences: [FieldSpec] = {
+        let containerFields = ["containers/args", "containers/command", "containers/env/value", "containers/volumeMounts/mountPath"]
+        let podFields = containerFields + containerFields.map { "init" + $0.prefix(1).uppercased() + $0.dropFirst() }
+        let pods: [(kind: String, prefix: String, nfs: String)] = [
+            ("CronJob", "spec/jobTemplate/spec/template/spec/", "spec/jobTemplate/spec/template/volumes/nfs/server"),
+            ("DaemonSet", "spec/template/spec/", "spec/template/spec/volumes/nfs/server"),
+            ("Deployment", "spec/template/spec/", "spec/template/spec/volumes/nfs/server"),
+            ("Ingress", "", ""),
+            ("Job", "spec/template/spec/", "spec/template/spec/volumes/nfs/server"),
+            ("Pod", "spec/", "spec/volumes/nfs/server"),
+            ("ReplicaSet", "spec/template/spec/", "spec/template/spec/volumes/nfs/server"),
+            ("Service", "", ""),
+            ("StatefulSet", "spec/template/spec/", "spec/volumeClaimTemplates/spec/nfs/server"),
+        ]
+        var specs: [FieldSpec] = []
+        for pod in pods {
+            switch pod.kind {
+            case "Ingress":
+                specs += ["spec/rules/host", "spec/tls/hosts", "spec/tls/secretName"].map { FieldSpec($0, kind: "Ingress") }
+            case "Service":
+                specs += ["spec/ports/port", "spec/ports/targetPort"].map { FieldSpec($0, kind: "Service") }
+            default:
+                specs += podFields.map { FieldSpec(pod.prefix + $0, kind: pod.kind) }
+                specs.append(FieldSpec(pod.nfs, kind: pod.kind))
+                if pod.kind == "Deployment" { specs.append(FieldSpec("spec/template/metadata/annotations", kind: "Deployment")) }
+            }
+        }
+        return specs + [FieldSpec("spec/nfs/server", kind: "PersistentVolume"), FieldSpec("metadata/labels"), FieldSpec("metadata/annotations")]
     }()
 
     /// Where workload kinds keep their pod template's metadata (labels or annotations).

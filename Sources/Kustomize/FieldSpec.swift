@@ -166,6 +166,8 @@ public struct TransformerConfig: Sendable {
     public var nameReference: [NameBackReference] = []
     public var images: [FieldSpec] = []
     public var replicas: [FieldSpec] = []
+    /// Where `vars` references (`$(NAME)`) are replaced.
+    public var varReference: [FieldSpec] = []
 
     public init() {}
 
@@ -175,6 +177,7 @@ public struct TransformerConfig: Sendable {
             ("namePrefix", \.namePrefix), ("nameSuffix", \.nameSuffix), ("namespace", \.namespace),
             ("commonLabels", \.commonLabels), ("templateLabels", \.templateLabels),
             ("commonAnnotations", \.commonAnnotations), ("images", \.images), ("replicas", \.replicas),
+            ("varReference", \.varReference),
         ]
     }
 
@@ -183,18 +186,15 @@ public struct TransformerConfig: Sendable {
     public static func parse(_ node: Node) throws(Diagnostic) -> TransformerConfig {
         var config = TransformerConfig()
         if node.isNull { return config }
-        let known = Set(listFields.map(\.0) + ["nameReference", "varReference"])
+        let known = Set(listFields.map(\.0) + ["nameReference"])
         try TransformerInput.checkFields(node, allowed: known, in: "a transformer configuration")
         for entry in node.entries ?? [] {
             if let list = listFields.first(where: { $0.0 == entry.name }) {
                 config[keyPath: list.1] = try FieldSpec.list(entry.value, field: entry.name)
-            } else if entry.name == "nameReference" {
+            } else {
                 for item in try TransformerInput.list(entry.value, field: "nameReference") {
                     config.nameReference.append(try NameBackReference.parse(item))
                 }
-            } else {
-                // varReference: vars are refused by gitopsc, so the list is only checked.
-                _ = try FieldSpec.list(entry.value, field: entry.name)
             }
         }
         return config

@@ -508,16 +508,22 @@ enum GoJSON {
 
     /// Go's float64 encoding: the shortest digits, in exponent form below 1e-6 or from 1e21.
     static func float(_ value: Double) -> String {
+        shortest(value, exponentBelow: -6, exponentFrom: 21, minimumExponentDigits: 1)
+    }
+
+    /// Go's shortest float layouts: exponent form (`1e+06`, with at least
+    /// `minimumExponentDigits` exponent digits) when the decimal exponent is below
+    /// `exponentBelow` or from `exponentFrom`, plain digits otherwise (never, when nil).
+    static func shortest(_ value: Double, exponentBelow: Int, exponentFrom: Int?, minimumExponentDigits: Int) -> String {
         if value == 0 { return value.sign == .minus ? "-0" : "0" }
-        let magnitude = abs(value)
         // Swift's description has the shortest round-trip digits too; only the layout differs.
-        let (digits, exponent) = shortestDigits(magnitude)
+        let (digits, exponent) = shortestDigits(abs(value))
         var text = value < 0 ? "-" : ""
-        if magnitude < 1e-6 || magnitude >= 1e21 {
+        if let exponentFrom, exponent < exponentBelow || exponent >= exponentFrom {
             text += String(digits.prefix(1))
             if digits.count > 1 { text += "." + digits.dropFirst() }
-            text += exponent < 0 ? "e-" : "e+"
-            text += String(abs(exponent))
+            let power = String(abs(exponent))
+            text += (exponent < 0 ? "e-" : "e+") + String(repeating: "0", count: max(0, minimumExponentDigits - power.count)) + power
         } else if exponent < 0 {
             text += "0." + String(repeating: "0", count: -exponent - 1) + digits
         } else if digits.count <= exponent + 1 {

@@ -15,6 +15,8 @@ public struct Kustomization: Sendable {
     public var node: Node
     /// The kustomization file's path, for messages.
     public var file: String
+    /// The kustomization file's absolute path (empty when it was not read from a file).
+    public internal(set) var path = ""
 
     /// The file names kustomize looks for in a folder, in its order of preference.
     public static let fileNames = ["kustomization.yaml", "kustomization.yml", "Kustomization"]
@@ -25,7 +27,8 @@ public struct Kustomization: Sendable {
         "patches", "patchesStrategicMerge", "patchesJson6902", "namespace", "namePrefix",
         "nameSuffix", "commonLabels", "labels", "commonAnnotations", "images", "imageTags",
         "replicas", "configMapGenerator", "secretGenerator", "generatorOptions",
-        "replacements", "sortOptions", "configurations", "buildMetadata", "openapi",
+        "replacements", "sortOptions", "configurations", "buildMetadata", "openapi", "vars",
+        "generators", "transformers", "validators",
     ]
 
     /// Fields kustomize knows but gitopsc refuses: they fetch from the network or run
@@ -34,13 +37,19 @@ public struct Kustomization: Sendable {
         "helmCharts": "Helm charts are not supported: gitopsc never runs programs or fetches charts",
         "helmGlobals": "Helm charts are not supported: gitopsc never runs programs or fetches charts",
         "helmChartInflationGenerator": "Helm charts are not supported: gitopsc never runs programs or fetches charts",
-        "generators": "generator plugins are not supported: gitopsc never runs plugins",
-        "transformers": "transformer plugins are not supported: gitopsc never runs plugins",
-        "validators": "validator plugins are not supported: gitopsc never runs plugins",
-        "vars": "vars are not supported: use replacements",
     ]
 
-    public init(node: Node, file: String) throws(Diagnostic) {
+    /// The apiVersion each kind requires when it is given.
+    static let apiVersions: [Kind: String] = [
+        .kustomization: "kustomize.config.k8s.io/v1beta1", .component: "kustomize.config.k8s.io/v1alpha1",
+    ]
+
+    /// Reads a kustomization the way kustomize decodes one (YAML to JSON, then Go's JSON
+    /// decoder): a field name matches case-insensitively when no field has it exactly, and
+    /// when several keys name one field they apply in byte order of their spelling (JSON
+    /// objects come out sorted), the last replacing a list or scalar and merging into a
+    /// mapping. Such repeats are reported through `warn`, as they rarely mean what they say.
+    public init(node: Node, file: String, warn: (Diagnostic) -> Void = { _ in }) throws(Diagnostic) {
         self.file = file
         guard let entries = node.entries else {
             if node.isNull {
@@ -49,28 +58,48 @@ public struct Kustomization: Sendable {
             throw Diagnostic.error("kustomize.invalid", "a kustomization must be a mapping, found a \(node.kindName)", at: node.mark.location)
         }
         for entry in entries {
-            let name = entry.name
-            if let reason = Kustomization.refusedFields[name] {
-                throw Diagnostic.error("kustomize.unsupported", "field '\(name)': \(reason)", at: entry.key.mark.location)
-            }
-            guard Kustomization.supportedFields.contains(name) else {
-                var message = "unknown field '\(name)' in kustomization"
-                if let suggestion = closestMatch(to: name, in: Kustomization.supportedFields) {
-                    message += "; did you mean '\(suggestion)'?"
-                }
-                throw Diagnostic.error("kustomize.unknown-field", message, at: entry.key.mark.location)
-            }
+            _ = try Kustomization.field(named: entry)
         }
-        switch node["kind"]?.text ?? "Kustomization" {
-        case "Kustomization": kind = .kustomization
+        let normalized = FieldShape.canonical(node, fields: Kustomization.shapes, warn: warn)
+        let kindNode = normalized["kind"]
+        switch kindNode?.text ?? "" {
+        case "", "Kustomization": kind = .kustomization
         case "Component": kind = .component
-        case let other:
+        default:
             throw Diagnostic.error(
-                "kustomize.invalid", "kind '\(other)' is neither Kustomization nor Component",
-                at: node["kind"]?.mark.location)
+                "kustomize.invalid", "kind '\(kindNode?.text ?? "")' is neither Kustomization nor Component",
+                at: kindNode?.mark.location)
         }
-        self.node = node
+        if let apiVersion = normalized["apiVersion"], let text = apiVersion.text, !text.isEmpty, text != Kustomization.apiVersions[kind] {
+            throw Diagnostic.error(
+                "kustomize.invalid",
+                "apiVersion '\(text)': a \(kind.rawValue) must have apiVersion \(Kustomization.apiVersions[kind]!) (or none)",
+                at: apiVersion.mark.location)
+        }
+        self.node = normalized
     }
+
+    /// The field a key names: itself, or the field it matches case-insensitively as Go's JSON
+    /// decoder folds names. Unknown and refused fields are errors.
+    static func field(named entry: MappingEntry) throws(Diagnostic) -> String {
+        let name = entry.name
+        let field = allFields.contains(name) ? name : foldedFields[FieldShape.goFolded(name)]
+        if let field, let reason = refusedFields[field] {
+            throw Diagnostic.error("kustomize.unsupported", "field '\(name)': \(reason)", at: entry.key.mark.location)
+        }
+        guard let field else {
+            var message = "unknown field '\(name)' in kustomization"
+            if let suggestion = closestMatch(to: name, in: supportedFields) {
+                message += "; did you mean '\(suggestion)'?"
+            }
+            throw Diagnostic.error("kustomize.unknown-field", message, at: entry.key.mark.location)
+        }
+        return field
+    }
+
+    static let allFields = supportedFields.union(refusedFields.keys)
+    static let foldedFields = Dictionary(uniqueKeysWithValues: allFields.map { (FieldShape.goFolded($0), $0) })
+    static let shapes = Dictionary(uniqueKeysWithValues: allFields.map { ($0, FieldShape.kustomization[$0] ?? .value) })
 
     public subscript(field: String) -> Node? {
         guard let value = node[field], !value.isNull else { return nil }

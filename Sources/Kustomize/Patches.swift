@@ -117,7 +117,7 @@ enum Patches {
     }
 
     /// The parsed documents of an entry's `path` or inline `patch`.
-    private static func load(_ entry: Node, root: String, builder: KustomizeBuilder) throws(Diagnostic) -> [Node] {
+    static func load(_ entry: Node, root: String, builder: KustomizeBuilder) throws(Diagnostic) -> [Node] {
         switch (entry["path"], entry["patch"]) {
         case (.some, .some):
             throw Diagnostic.error("kustomize.invalid", "a patch may have 'path' or 'patch', not both", at: entry.mark.location)

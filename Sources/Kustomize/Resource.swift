@@ -130,6 +130,11 @@ public struct Resource: Sendable {
     /// engine never reads it and every patch and transformer keeps it: it lives beside the
     /// object, where a user's patch cannot reach it.
     public var owner: String?
+    /// The `vars` whose objref names this object (kustomize binds a var to its object when
+    /// the kustomization that declares it is accumulated, and reads the value at the end).
+    var referencedVars: [String] = []
+    /// Where the object came from, for `buildMetadata: [originAnnotations]`.
+    var origin: ResourceOrigin?
 
     public init(node: Node) {
         self.node = node

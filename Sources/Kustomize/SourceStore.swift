@@ -11,11 +11,14 @@ import YAML
 public final class SourceStore: @unchecked Sendable {
     private let texts: Memo<String>
     private let documents = Memo<[Node]>()
+    private let kustomizationDocuments = Memo<[Node]>()
     private let folders = Memo<Accumulation>()
     /// A store this one prepares the documents of: files are read and parsed once, there.
     private let base: SourceStore?
     /// Applied to every parsed document before a build sees it.
     private let prepare: (@Sendable (Node) throws(Diagnostic) -> Node)?
+    /// Warnings met while reading (duplicate keys, deprecated fields, unused vars), once each.
+    public let warnings: Locked<Set<Diagnostic>>
     /// Checks every path before it is read (kustomize's load restrictor, allowed roots).
     public let paths: PathResolver
     /// Where files are read from: the working tree or a snapshot of a revision.
@@ -28,6 +31,7 @@ public final class SourceStore: @unchecked Sendable {
     public init(paths: PathResolver) {
         self.paths = paths
         texts = Memo()
+        warnings = Locked([])
         base = nil
         prepare = nil
     }
@@ -39,6 +43,7 @@ public final class SourceStore: @unchecked Sendable {
     public init(sharing base: SourceStore, prepare: @escaping @Sendable (Node) throws(Diagnostic) -> Node) {
         paths = base.paths
         texts = base.texts
+        warnings = base.warnings
         self.base = base
         self.prepare = prepare
     }
@@ -66,6 +71,40 @@ public final class SourceStore: @unchecked Sendable {
             var prepared: [Node] = []
             for document in try base.documents(at: path) { prepared.append(try prepare(document)) }
             return prepared
+        }
+    }
+
+    /// The documents of a kustomization file, parsed as kustomize reads one: a repeated key
+    /// replaces the earlier value, with a warning.
+    func kustomizationDocuments(at path: String) throws(Diagnostic) -> [Node] {
+        try kustomizationDocuments.value(for: path) { () throws(Diagnostic) -> [Node] in
+            guard let base, let prepare else {
+                let parsed = try YAMLParser.parseStreamKeepingLastDuplicates(try text(at: path), file: display(path))
+                for key in parsed.duplicateKeys {
+                    warn(Diagnostic(
+                        .warning, code: "kustomize.duplicate-key",
+                        message: "mapping key \"\(key.scalar?.value ?? "")\" is repeated; kustomize uses the last value",
+                        location: key.mark.location))
+                }
+                return parsed.documents
+            }
+            var prepared: [Node] = []
+            for document in try base.kustomizationDocuments(at: path) { prepared.append(try prepare(document)) }
+            return prepared
+        }
+    }
+
+    /// Records a warning (printed once, however many builds meet it).
+    public func warn(_ warning: Diagnostic) {
+        _ = warnings.withValue { $0.insert(warning) }
+    }
+
+    /// The warnings so far, in file and line order.
+    public var sortedWarnings: [Diagnostic] {
+        warnings.withValue { Array($0) }.sorted { a, b in
+            let left = a.location ?? SourceLocation(file: "", line: 0, column: 0)
+            let right = b.location ?? SourceLocation(file: "", line: 0, column: 0)
+            return (left.file, left.line, left.column, a.message) < (right.file, right.line, right.column, b.message)
         }
     }
 

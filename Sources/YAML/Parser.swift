@@ -39,6 +39,16 @@ public enum YAMLParser {
         return try reader.readStream()
     }
 
+    /// Parses every document of a stream as go-yaml v2 decodes into a map (kustomize reads
+    /// kustomization files so): a duplicate mapping key replaces the earlier value in place.
+    /// Returns the documents and the duplicate keys' nodes, for warnings.
+    public static func parseStreamKeepingLastDuplicates(_ text: String, file: String) throws(Diagnostic) -> (documents: [Node], duplicateKeys: [Node]) {
+        var reader = EventReader(bytes: InputText.withoutByteOrderMarks(Array(text.utf8)), file: file)
+        reader.keepsLastDuplicate = true
+        let documents = try reader.readStream()
+        return (documents, reader.duplicateKeys)
+    }
+
     /// Parses a stream that must hold exactly one document (an empty stream gives a null).
     public static func parseDocument(_ text: String, file: String) throws(Diagnostic) -> Node {
         let documents = try parseStream(text, file: file)
@@ -86,6 +96,8 @@ private struct Frame {
     var items: [Node] = []
     var entries: [MappingEntry] = []
     var pendingKey: Node?
+    /// Whether `pendingKey` repeats an earlier key (when duplicates are kept, last wins).
+    var pendingKeyRepeats = false
     /// Keys of the mapping so far, for duplicate detection in constant time per key.
     var seen: Set<String> = []
     /// The mapping's `<<` key and its value, merged when the mapping ends.
@@ -98,6 +110,10 @@ private struct EventReader {
     let bytes: [UInt8]
     let file: String
     var anchors: [String: Built] = [:]
+    /// Whether a duplicate mapping key replaces the earlier value instead of failing.
+    var keepsLastDuplicate = false
+    /// The duplicate keys met, when they are kept.
+    var duplicateKeys: [Node] = []
     /// What aliases have added to the whole stream so far, and what they may add.
     var expanded = Expansion()
     let allowed: Expansion
@@ -242,7 +258,7 @@ private struct EventReader {
         }
     }
 
-    private func attach(_ child: Built, to frame: inout Frame) throws(Diagnostic) {
+    private mutating func attach(_ child: Built, to frame: inout Frame) throws(Diagnostic) {
         frame.size += child.size
         frame.height = max(frame.height, child.height + 1)
         guard frame.isMapping else {
@@ -257,12 +273,24 @@ private struct EventReader {
                 throw Diagnostic.error("yaml.complex-key", "a mapping key must be a scalar, not a \(node.kindName)", at: node.mark.location)
             }
             if !frame.seen.insert(name).inserted {
-                throw Diagnostic.error("yaml.duplicate-key", "mapping key \"\(name)\" already defined", at: node.mark.location)
+                guard keepsLastDuplicate else {
+                    throw Diagnostic.error("yaml.duplicate-key", "mapping key \"\(name)\" already defined", at: node.mark.location)
+                }
+                duplicateKeys.append(node)
+                frame.pendingKeyRepeats = true
             }
             frame.pendingKey = node
             return
         }
         frame.pendingKey = nil
+        if frame.pendingKeyRepeats {
+            frame.pendingKeyRepeats = false
+            let name = key.scalar?.value
+            if let index = frame.entries.firstIndex(where: { $0.key.scalar?.value == name }) {
+                frame.entries[index].value = child.node
+                return
+            }
+        }
         if MergeKey.isMergeKey(key) {
             frame.merge = (key, child.node)
         } else {

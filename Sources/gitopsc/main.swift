@@ -1,3 +1,7 @@
 import GitopscCLI
 
-Gitopsc.runMain()
+if let name = CommandLine.arguments.first, KustomizeCommand.isInvoked(as: name) {
+    KustomizeCommand.runMain()
+} else {
+    Gitopsc.runMain()
+}

@@ -695,8 +695,9 @@ extension HostileInputTests {
             errors: ["app/kustomization.yaml:2:3: error: remote component 'github.com/example/repo/component?ref=v1' is not supported"]),
         build(
             "generator plugin",
-            [.text("app/kustomization.yaml", "generators:\n- plugin.yaml\n")],
-            errors: ["app/kustomization.yaml:1:1: error: field 'generators': generator plugins are not supported: gitopsc never runs plugins"]),
+            [.text("app/kustomization.yaml", "generators:\n- plugin.yaml\n"),
+             .text("app/plugin.yaml", "apiVersion: example.com/v1\nkind: MyGenerator\nmetadata: {name: x}\n")],
+            errors: ["app/plugin.yaml:2:7: error: generators: 'MyGenerator' (apiVersion 'example.com/v1') is not a builtin plugin; exec, container and KRM function plugins are not supported: gitopsc never runs programs"]),
         build(
             "JSON patch with an unknown op",
             [.text("app/kustomization.yaml", "resources:\n- deployment.yaml\npatches:\n- target: {kind: Deployment}\n  patch: '[{\"op\": \"frobnicate\", \"path\": \"/spec\"}]'\n"),
