@@ -40,7 +40,10 @@ public final class KustomizeBuilder: Sendable {
         }
         try NameReference.fix(&accumulation.resources, config: accumulation.config)
         let order = try ResourceOrder(kustomization["sortOptions"])
-        let output = accumulation.resources.filter { $0.annotations["config.kubernetes.io/local-config"] != "true" }
+        var output = accumulation.resources.filter { $0.annotations["config.kubernetes.io/local-config"] != "true" }
+        for index in output.indices {
+            if let written = try JSONRoundTrip.output(output[index].node) { output[index].node = written }
+        }
         return order.sorted(output)
     }
 

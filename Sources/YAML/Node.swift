@@ -102,11 +102,11 @@ public struct Node: Sendable {
         Node(.sequence(items), mark: mark)
     }
 
-    /// A string scalar whose plain form would read as another type (`"1"`, `"true"`) is
-    /// double-quoted, so that it stays a string.
+    /// A string scalar whose plain form would read as another type (`"1"`, `"true"`, or a
+    /// timestamp such as `"2024-01-01"`) is double-quoted, so that it stays a string.
     func quotedIfAmbiguous() -> Node {
         guard case .scalar(var scalar) = content, scalar.style == .plain,
-              ScalarType.resolvePlain(scalar.value) != .string else { return self }
+              ScalarType.resolvePlain(scalar.value) != .string || ScalarType.isTimestamp(scalar.value) else { return self }
         scalar.style = .doubleQuoted
         return Node(.scalar(scalar), mark: mark)
     }

@@ -34,14 +34,18 @@ public enum YAMLParser {
 
     /// Parses every document of a stream. An empty document (only comments, or `---`
     /// alone) is returned as a null scalar.
-    public static func parseStream(_ text: String, file: String) throws(Diagnostic) -> [Node] {
+    ///
+    /// `asKustomize` reads as kustomize does where it departs from YAML: a quoted `"<<"` key
+    /// is dropped with its value.
+    public static func parseStream(_ text: String, file: String, asKustomize: Bool = false) throws(Diagnostic) -> [Node] {
         var reader = EventReader(bytes: InputText.withoutByteOrderMarks(Array(text.utf8)), file: file)
+        reader.asKustomize = asKustomize
         return try reader.readStream()
     }
 
     /// Parses a stream that must hold exactly one document (an empty stream gives a null).
-    public static func parseDocument(_ text: String, file: String) throws(Diagnostic) -> Node {
-        let documents = try parseStream(text, file: file)
+    public static func parseDocument(_ text: String, file: String, asKustomize: Bool = false) throws(Diagnostic) -> Node {
+        let documents = try parseStream(text, file: file, asKustomize: asKustomize)
         guard documents.count <= 1 else {
             throw Diagnostic.error(
                 "yaml.multiple-documents", "expected one YAML document, found \(documents.count)",
@@ -98,6 +102,7 @@ private struct EventReader {
     let bytes: [UInt8]
     let file: String
     var anchors: [String: Built] = [:]
+    var asKustomize = false
     /// What aliases have added to the whole stream so far, and what they may add.
     var expanded = Expansion()
     let allowed: Expansion
@@ -265,6 +270,8 @@ private struct EventReader {
         frame.pendingKey = nil
         if MergeKey.isMergeKey(key) {
             frame.merge = (key, child.node)
+        } else if asKustomize, key.scalar?.value == "<<" {
+            // kustomize drops a quoted `"<<"` key, and its value, without a word.
         } else {
             frame.entries.append(MappingEntry(key: key, value: child.node))
         }

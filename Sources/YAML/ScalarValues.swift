@@ -15,3 +15,4 @@ extension Node {
         return ScalarType.parseGoInteger(ScalarType.canonical(text, as: .int))
     }
 }
+
