@@ -113,7 +113,7 @@ enum Patches {
             node.set(["metadata", "annotations"], to: Node(.mapping([])))
         }
         // kustomize patches the object's JSON text, so every value comes back as JSON spells it.
-        resource.node = try JSONRoundTrip.patched(try JSONPatch.apply(operations, to: node))
+        resource.node = try JSONRoundTrip.afterPatch(try JSONPatch.apply(operations, to: JSONRoundTrip.beforePatch(node)))
         resource.normalizeAnnotations()
     }
 
