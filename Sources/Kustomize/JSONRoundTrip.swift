@@ -26,28 +26,7 @@ enum JSONRoundTrip {
     }
 
     private static func rewritten(_ node: Node, canonical: Bool, folding: Bool) throws(Diagnostic) -> Node? {
-        switch node.content {
-        case .scalar(let scalar):
-            return try self.scalar(scalar, canonical: canonical, folding: folding, at: node.mark).map { Node(.scalar($0), mark: node.mark) }
-        case .mapping(var entries):
-            var changed = false
-            for index in entries.indices {
-                if let value = try rewritten(entries[index].value, canonical: canonical, folding: folding) {
-                    entries[index].value = value
-                    changed = true
-                }
-            }
-            return changed ? Node(.mapping(entries), mark: node.mark) : nil
-        case .sequence(var items):
-            var changed = false
-            for index in items.indices {
-                if let item = try rewritten(items[index], canonical: canonical, folding: folding) {
-                    items[index] = item
-                    changed = true
-                }
-            }
-            return changed ? Node(.sequence(items), mark: node.mark) : nil
-        }
+        try node.rewritingScalars { scalar, mark throws(Diagnostic) in try self.scalar(scalar, canonical: canonical, folding: folding, at: mark) }
     }
 
     private static func scalar(_ scalar: Scalar, canonical: Bool, folding: Bool, at mark: Mark) throws(Diagnostic) -> Scalar? {

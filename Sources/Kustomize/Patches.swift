@@ -205,7 +205,7 @@ enum Patches {
             resources.remove(at: index)
             return
         }
-        resource.node = UntypedScalar.typedAsStrings(patched) ?? patched
+        resource.node = UntypedScalar.quotedAfterMerge(patched) ?? patched
         if !allowKindChange { resource.node["kind"] = kind }
         if !allowNameChange { resource.name = name }
         if var metadata = resource.node["metadata"] {

@@ -160,36 +160,18 @@ enum Replacements {
 }
 
 /// A scalar a replacement created: kyaml gives it no type until it is written (then its text
-/// decides: `""` is null, `0x1F` is 31) or a strategic-merge patch walks the object (then it
-/// is a string). The empty tag marks it; `ScalarType` reads it by its text.
+/// decides: `""` is null, `0x1F` is 31). A strategic-merge patch on the object quotes the
+/// ones whose text would read as another type than a string, so those stay strings. The
+/// empty tag marks it; `ScalarType` reads it by its text.
 enum UntypedScalar {
     static let tag = ""
 
-    /// The object after a strategic-merge patch: untyped scalars become strings.
-    static func typedAsStrings(_ node: Node) -> Node? {
-        switch node.content {
-        case .scalar(var scalar):
-            guard scalar.tag == tag else { return nil }
-            scalar.tag = "tag:yaml.org,2002:str"
-            return Node(.scalar(scalar), mark: node.mark)
-        case .mapping(var entries):
-            var changed = false
-            for index in entries.indices {
-                if let value = typedAsStrings(entries[index].value) {
-                    entries[index].value = value
-                    changed = true
-                }
-            }
-            return changed ? Node(.mapping(entries), mark: node.mark) : nil
-        case .sequence(var items):
-            var changed = false
-            for index in items.indices {
-                if let item = typedAsStrings(items[index]) {
-                    items[index] = item
-                    changed = true
-                }
-            }
-            return changed ? Node(.sequence(items), mark: node.mark) : nil
+    /// The object after a strategic-merge patch: untyped scalars that read as another type
+    /// than a string are quoted.
+    static func quotedAfterMerge(_ node: Node) -> Node? {
+        node.rewritingScalars { scalar, _ in
+            guard scalar.tag == tag, ScalarType.resolvePlain(scalar.value) != .string || ScalarType.isTimestamp(scalar.value) else { return nil }
+            return Scalar(scalar.value, style: .doubleQuoted)
         }
     }
 }

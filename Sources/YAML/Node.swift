@@ -207,6 +207,33 @@ public struct Node: Sendable {
     public var keys: [String] {
         entries?.map(\.name) ?? []
     }
+
+    /// The tree with every scalar `change` returns a new value for replaced, or nil when it
+    /// changes none (then nothing is copied).
+    public func rewritingScalars<Failure: Error>(_ change: (Scalar, Mark) throws(Failure) -> Scalar?) throws(Failure) -> Node? {
+        switch content {
+        case .scalar(let scalar):
+            return try change(scalar, mark).map { Node(.scalar($0), mark: mark) }
+        case .mapping(var entries):
+            var changed = false
+            for index in entries.indices {
+                if let value = try entries[index].value.rewritingScalars(change) {
+                    entries[index].value = value
+                    changed = true
+                }
+            }
+            return changed ? Node(.mapping(entries), mark: mark) : nil
+        case .sequence(var items):
+            var changed = false
+            for index in items.indices {
+                if let item = try items[index].rewritingScalars(change) {
+                    items[index] = item
+                    changed = true
+                }
+            }
+            return changed ? Node(.sequence(items), mark: mark) : nil
+        }
+    }
 }
 
 extension Node: Equatable {
