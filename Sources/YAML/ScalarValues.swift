@@ -15,4 +15,3 @@ extension Node {
         return ScalarType.parseGoInteger(ScalarType.canonical(text, as: .int))
     }
 }
-
