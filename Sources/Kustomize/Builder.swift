@@ -75,6 +75,9 @@ public final class KustomizeBuilder: Sendable {
         var metadata = try BuildMetadata(kustomization)
         metadata.managedByLabel = metadata.managedByLabel || addsManagedByLabel
         try metadata.apply(to: &output, root: root, managedBy: managedByLabelValue)
+        for index in output.indices {
+            if let written = try JSONRoundTrip.output(output[index].node) { output[index].node = written }
+        }
         return order.sorted(output)
     }
 

@@ -356,11 +356,11 @@ public enum Generators {
         .mapping(values.sorted { GoJSON.less($0.key, $1.key) }.map { ($0.key, .string($0.value)) })
     }
 
-    /// kyaml's `GetDataMap`: each value's text (a collection gives an empty string).
+    /// kyaml's `GetDataMap`: each value's text (a null or a collection gives an empty string).
     private static func dataValues(_ node: Node?) -> [String: String] {
         var result: [String: String] = [:]
         for entry in node?.entries ?? [] {
-            result[entry.name] = entry.value.scalar?.value ?? ""
+            result[entry.name] = entry.value.isNull ? "" : entry.value.scalar?.value ?? ""
         }
         return result
     }
@@ -473,6 +473,33 @@ enum GoJSON {
             case .string, .binary:
                 encodeString(scalar.value, into: &output)
             }
+        }
+    }
+
+    /// `json.MarshalIndent(v, "", "  ")`: one member or element a line; empty ones compact.
+    static func encodeIndented(_ node: Node, into output: inout String, depth: Int = 0) {
+        let inner = String(repeating: "  ", count: depth + 1)
+        switch node.content {
+        case .mapping(let entries) where !entries.isEmpty:
+            output += "{\n"
+            for (index, entry) in entries.sorted(by: { less($0.name, $1.name) }).enumerated() {
+                if index > 0 { output += ",\n" }
+                output += inner
+                encodeString(entry.name, into: &output)
+                output += ": "
+                encodeIndented(entry.value, into: &output, depth: depth + 1)
+            }
+            output += "\n" + String(repeating: "  ", count: depth) + "}"
+        case .sequence(let items) where !items.isEmpty:
+            output += "[\n"
+            for (index, item) in items.enumerated() {
+                if index > 0 { output += ",\n" }
+                output += inner
+                encodeIndented(item, into: &output, depth: depth + 1)
+            }
+            output += "\n" + String(repeating: "  ", count: depth) + "]"
+        default:
+            encode(node, into: &output)
         }
     }
 

@@ -71,7 +71,7 @@ enum Patches {
             let text = entry.text ?? ""
             let documents: [Node]
             if text.contains("\n") || text.contains(": ") {
-                documents = try YAMLParser.parseStream(text, file: entry.mark.file)
+                documents = try YAMLParser.parseStream(text, file: entry.mark.file, asKustomize: true)
             } else {
                 let path = try builder.filePath(entry, root: root)
                 _ = try builder.readFile(entry, root: root)
@@ -112,7 +112,8 @@ enum Patches {
         if node[path: ["metadata", "annotations"]] == nil, node["metadata"]?.isMapping == true {
             node.set(["metadata", "annotations"], to: Node(.mapping([])))
         }
-        resource.node = try JSONPatch.apply(operations, to: node)
+        // kustomize patches the object's JSON text, so every value comes back as JSON spells it.
+        resource.node = try JSONRoundTrip.afterPatch(try JSONPatch.apply(operations, to: JSONRoundTrip.beforePatch(node)))
         resource.normalizeAnnotations()
     }
 
@@ -125,8 +126,13 @@ enum Patches {
             _ = try builder.readFile(path, root: root)
             return try builder.store.documents(at: builder.filePath(path, root: root)).filter { !$0.isNull }
         case (nil, .some(let inline)):
-            guard let text = inline.text else {
+            guard var text = inline.text else {
                 throw Diagnostic.error("kustomize.invalid", "'patch' must be a string holding YAML", at: inline.mark.location)
+            }
+            // kustomize trims the inline text: a block scalar that ends it loses its last
+            // line breaks (`patch: |` ... `script: |` gives `script: |-`).
+            while let last = text.unicodeScalars.last, last == "\n" || last == " " || last == "\t" || last == "\r" {
+                text.unicodeScalars.removeLast()
             }
             // The text of a block scalar (`patch: |`) starts on the line after its mark: shift
             // marks there. A quoted or plain string maps to its file through escapes and line
@@ -135,7 +141,7 @@ enum Patches {
             let block = [.literal, .folded].contains(inline.scalar?.style)
             let documents: [Node]
             do {
-                documents = try YAMLParser.parseStream(text, file: file)
+                documents = try YAMLParser.parseStream(text, file: file, asKustomize: true)
             } catch {
                 // A syntax error in the patch text, at its place in the file too.
                 var error = error
@@ -199,7 +205,7 @@ enum Patches {
             resources.remove(at: index)
             return
         }
-        resource.node = patched
+        resource.node = UntypedScalar.quotedAfterMerge(patched) ?? patched
         if !allowKindChange { resource.node["kind"] = kind }
         if !allowNameChange { resource.name = name }
         if var metadata = resource.node["metadata"] {

@@ -35,7 +35,7 @@ public struct Selector: Sendable {
         }
     }
 
-    private static func anchored(_ node: Node?) throws(Diagnostic) -> NSRegularExpression? {
+    static func anchored(_ node: Node?) throws(Diagnostic) -> NSRegularExpression? {
         guard let node, let pattern = node.text, !pattern.isEmpty else { return nil }
         do {
             return try NSRegularExpression(pattern: "^(?:\(pattern))$")

@@ -66,7 +66,7 @@ public final class SourceStore: @unchecked Sendable {
     public func documents(at path: String) throws(Diagnostic) -> [Node] {
         try documents.value(for: path) { () throws(Diagnostic) -> [Node] in
             guard let base, let prepare else {
-                return try YAMLParser.parseStream(try text(at: path), file: display(path))
+                return try YAMLParser.parseStream(try text(at: path), file: display(path), asKustomize: true)
             }
             var prepared: [Node] = []
             for document in try base.documents(at: path) { prepared.append(try prepare(document)) }

@@ -95,10 +95,16 @@ public enum StrategicMerge {
             }
             return Merged(node: dest!, side: .dest)
         case .scalar:
-            if let origin {
-                return origin.isNull ? nil : Merged(node: origin, side: .origin)
+            guard let origin else { return Merged(node: dest!, side: .dest) }
+            if origin.isNull { return nil }
+            // kyaml keeps the target's quoting or block style for the patch's value: a
+            // quoted string stays a string (`"old"` patched with `5` is `"5"`), a folded
+            // block stays folded.
+            if let destStyle = dest?.scalar?.style, destStyle != .plain, var scalar = origin.scalar {
+                scalar.style = destStyle
+                return Merged(node: Node(.scalar(scalar), mark: origin.mark), side: .origin)
             }
-            return Merged(node: dest!, side: .dest)
+            return Merged(node: origin, side: .origin)
         }
     }
 

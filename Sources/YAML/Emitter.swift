@@ -17,6 +17,16 @@ public enum YAMLEmitter {
         return writer.finish()
     }
 
+    /// One document as it was written: keys in their order, scalars in their styles, lists
+    /// inside mappings not indented (kyaml's layout for text it writes back into a string,
+    /// such as structured data a replacement changed).
+    public static func emitAsWritten(_ node: Node) -> String {
+        var writer = EventWriter()
+        writer.asWritten = true
+        writer.document(node)
+        return writer.finish()
+    }
+
     /// Documents separated by `---` lines, as `kustomize build` prints a resource list.
     public static func emitStream(_ nodes: [Node]) -> String {
         var output = ""
@@ -35,6 +45,8 @@ private final class OutputBuffer {
 private struct EventWriter {
     var emitter = yaml_emitter_t()
     let buffer = OutputBuffer()
+    /// Keep key order and scalar styles instead of kustomize's sorted, retyped output.
+    var asWritten = false
 
     init() {
         yaml_emitter_initialize(&emitter)
@@ -97,7 +109,7 @@ private struct EventWriter {
             case .node(let node):
                 switch node.content {
                 case .scalar(let scalar):
-                    let (text, style) = OutputScalar.render(scalar)
+                    let (text, style) = asWritten ? OutputScalar.asWritten(scalar) : OutputScalar.render(scalar)
                     scalarEvent(text, style: style)
                 case .sequence(let items):
                     yaml_sequence_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_SEQUENCE_STYLE)
@@ -108,13 +120,14 @@ private struct EventWriter {
                     yaml_mapping_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_MAPPING_STYLE)
                     send(&event)
                     steps.append(.mappingEnd)
-                    for entry in entries.sorted(by: { KeyOrder.less($0.name, $1.name) }).reversed() {
+                    for entry in (asWritten ? entries : entries.sorted(by: { KeyOrder.less($0.name, $1.name) })).reversed() {
                         steps.append(.node(entry.value))
                         steps.append(.key(entry.name))
                     }
                 }
             case .key(let name):
-                scalarEvent(name, style: OutputScalar.stringStyle(name))
+                // A plain `<<` key would read back as a merge key.
+                scalarEvent(name, style: name == "<<" ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : OutputScalar.stringStyle(name))
             case .sequenceEnd:
                 yaml_sequence_end_event_initialize(&event)
                 send(&event)
@@ -154,6 +167,20 @@ enum OutputScalar {
             return (GoFloat.throughJSON(value), YAML_PLAIN_SCALAR_STYLE)
         case .string, .binary:
             return (scalar.value, stringStyle(scalar.value))
+        }
+    }
+
+    /// A scalar in its own style; a plain string that would read as another type is quoted.
+    static func asWritten(_ scalar: Scalar) -> (String, yaml_scalar_style_t) {
+        switch scalar.style {
+        case .singleQuoted: return (scalar.value, YAML_SINGLE_QUOTED_SCALAR_STYLE)
+        case .doubleQuoted: return (scalar.value, YAML_DOUBLE_QUOTED_SCALAR_STYLE)
+        case .literal: return (scalar.value, YAML_LITERAL_SCALAR_STYLE)
+        case .folded: return (scalar.value, YAML_FOLDED_SCALAR_STYLE)
+        case .plain:
+            let type = ScalarType.of(scalar)
+            let quoted = (type == .string || type == .binary) && ScalarType.resolvePlain(scalar.value) != .string
+            return (scalar.value, quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_PLAIN_SCALAR_STYLE)
         }
     }
 

@@ -102,11 +102,11 @@ public struct Node: Sendable {
         Node(.sequence(items), mark: mark)
     }
 
-    /// A string scalar whose plain form would read as another type (`"1"`, `"true"`) is
-    /// double-quoted, so that it stays a string.
+    /// A string scalar whose plain form would read as another type (`"1"`, `"true"`, or a
+    /// timestamp such as `"2024-01-01"`) is double-quoted, so that it stays a string.
     func quotedIfAmbiguous() -> Node {
         guard case .scalar(var scalar) = content, scalar.style == .plain,
-              ScalarType.resolvePlain(scalar.value) != .string else { return self }
+              ScalarType.resolvePlain(scalar.value) != .string || ScalarType.isTimestamp(scalar.value) else { return self }
         scalar.style = .doubleQuoted
         return Node(.scalar(scalar), mark: mark)
     }
@@ -206,6 +206,33 @@ public struct Node: Sendable {
 
     public var keys: [String] {
         entries?.map(\.name) ?? []
+    }
+
+    /// The tree with every scalar `change` returns a new value for replaced, or nil when it
+    /// changes none (then nothing is copied).
+    public func rewritingScalars<Failure: Error>(_ change: (Scalar, Mark) throws(Failure) -> Scalar?) throws(Failure) -> Node? {
+        switch content {
+        case .scalar(let scalar):
+            return try change(scalar, mark).map { Node(.scalar($0), mark: mark) }
+        case .mapping(var entries):
+            var changed = false
+            for index in entries.indices {
+                if let value = try entries[index].value.rewritingScalars(change) {
+                    entries[index].value = value
+                    changed = true
+                }
+            }
+            return changed ? Node(.mapping(entries), mark: mark) : nil
+        case .sequence(var items):
+            var changed = false
+            for index in items.indices {
+                if let item = try items[index].rewritingScalars(change) {
+                    items[index] = item
+                    changed = true
+                }
+            }
+            return changed ? Node(.sequence(items), mark: mark) : nil
+        }
     }
 }
 

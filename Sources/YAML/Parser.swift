@@ -34,8 +34,12 @@ public enum YAMLParser {
 
     /// Parses every document of a stream. An empty document (only comments, or `---`
     /// alone) is returned as a null scalar.
-    public static func parseStream(_ text: String, file: String) throws(Diagnostic) -> [Node] {
+    ///
+    /// `asKustomize` reads as kustomize does where it departs from YAML: a quoted `"<<"` key
+    /// is dropped with its value.
+    public static func parseStream(_ text: String, file: String, asKustomize: Bool = false) throws(Diagnostic) -> [Node] {
         var reader = EventReader(bytes: InputText.withoutByteOrderMarks(Array(text.utf8)), file: file)
+        reader.asKustomize = asKustomize
         return try reader.readStream()
     }
 
@@ -50,8 +54,8 @@ public enum YAMLParser {
     }
 
     /// Parses a stream that must hold exactly one document (an empty stream gives a null).
-    public static func parseDocument(_ text: String, file: String) throws(Diagnostic) -> Node {
-        let documents = try parseStream(text, file: file)
+    public static func parseDocument(_ text: String, file: String, asKustomize: Bool = false) throws(Diagnostic) -> Node {
+        let documents = try parseStream(text, file: file, asKustomize: asKustomize)
         guard documents.count <= 1 else {
             throw Diagnostic.error(
                 "yaml.multiple-documents", "expected one YAML document, found \(documents.count)",
@@ -114,6 +118,8 @@ private struct EventReader {
     var keepsLastDuplicate = false
     /// The duplicate keys met, when they are kept.
     var duplicateKeys: [Node] = []
+    /// Whether to read as kustomize does where it departs from YAML (see `parseStream`).
+    var asKustomize = false
     /// What aliases have added to the whole stream so far, and what they may add.
     var expanded = Expansion()
     let allowed: Expansion
@@ -293,6 +299,8 @@ private struct EventReader {
         }
         if MergeKey.isMergeKey(key) {
             frame.merge = (key, child.node)
+        } else if asKustomize, key.scalar?.value == "<<" {
+            // kustomize drops a quoted `"<<"` key, and its value, without a word.
         } else {
             frame.entries.append(MappingEntry(key: key, value: child.node))
         }

@@ -30,6 +30,23 @@ public enum ScalarType: Sendable, Hashable {
         return resolvePlain(scalar.value)
     }
 
+    /// The short tag go-yaml names the type with in its errors (`!!int`).
+    public var shortTag: String {
+        switch self {
+        case .string: return "!!str"
+        case .int: return "!!int"
+        case .float: return "!!float"
+        case .bool: return "!!bool"
+        case .null: return "!!null"
+        case .binary: return "!!binary"
+        }
+    }
+
+    /// The long tag of the type (`tag:yaml.org,2002:int`).
+    public var longTag: String {
+        "tag:yaml.org,2002:" + shortTag.dropFirst(2)
+    }
+
     /// go-yaml v3's resolution of an untagged plain scalar (kustomize's reader).
     public static func resolvePlain(_ text: String) -> ScalarType {
         switch text {
@@ -68,7 +85,7 @@ public enum ScalarType: Sendable, Hashable {
              "true", "True", "TRUE", "false", "False", "FALSE",
              "on", "On", "ON", "off", "Off", "OFF",
              ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
-             ".nan", ".NaN", ".NAN", "<<":
+             ".nan", ".NaN", ".NAN":
             return true
         default: break
         }
@@ -219,9 +236,15 @@ public enum ScalarType: Sendable, Hashable {
         text.range(of: #"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$"#, options: .regularExpression) != nil
     }
 
+    /// A timestamp go-yaml reads as one: one of its forms, with a date and time that exist
+    /// (`2023-02-29` is a string).
+    public static func isTimestamp(_ text: String) -> Bool {
+        GoTimestamp.rfc3339(text) != nil
+    }
+
     /// The timestamp forms go-yaml accepts: `2006-1-2T15:4:5.999999999Z07:00`,
     /// `2006-1-2t15:4:5.999999999Z07:00`, `2006-1-2 15:4:5.999999999`, `2006-1-2`.
-    static func isTimestamp(_ text: String) -> Bool {
+    static func hasTimestampForm(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         // go-yaml first checks for the `dddd-` prefix before trying the layouts.
         guard bytes.count >= 5, bytes[0..<4].allSatisfy(isDigit), bytes[4] == UInt8(ascii: "-") else {
