@@ -32,12 +32,13 @@ enum Plugins {
         "PatchStrategicMergeTransformer": ["paths", "patches"],
         "ReplacementTransformer": ["replacements"],
         "HashTransformer": [],
+        "ValueAddTransformer": ValueAdd.fields,
     ]
 
     /// Builtin kinds gitopsc does not run, with the reason.
     static let refusedKinds: [String: String] = [
-        "SortOrderTransformer": "a SortOrderTransformer is not supported: use the kustomization's 'sortOptions'",
-        "ValueAddTransformer": "a ValueAddTransformer (alpha) is not supported",
+        // kubectl kustomize v5.5.0 cannot load it either ("unable to load builtin").
+        "SortOrderTransformer": "a SortOrderTransformer is not supported (kustomize v5.5.0 cannot load it): use the kustomization's 'sortOptions'",
         "HelmChartInflationGenerator": "Helm charts are not supported: gitopsc never runs programs or fetches charts",
         "IAMPolicyGenerator": "an IAMPolicyGenerator is not supported",
     ]
@@ -180,6 +181,8 @@ enum Plugins {
         case "PatchStrategicMergeTransformer":
             let paths = try config["paths"].map { (node: Node) throws(Diagnostic) in try TransformerInput.list(node, field: "paths") } ?? []
             try Patches.strategicMerge(paths + (config["patches"].map { [$0] } ?? []), root: root, builder: builder, &resources)
+        case "ValueAddTransformer":
+            try ValueAdd(config, root: root).apply(&resources)
         case "ReplacementTransformer":
             if let replacements = config["replacements"] { try Replacements.apply(replacements, root: root, builder: builder, &resources) }
         default:  // HashTransformer: generated objects get their hash suffix now.
