@@ -5,7 +5,7 @@ import ProcessRunner
 import Testing
 
 /// Random kustomizations that combine vars, builtin plugin configurations (ValueAddTransformer
-/// among them), buildMetadata, sortOptions and kustomize's way of reading field names with
+/// and generators among them), buildMetadata (transformerAnnotations too), sortOptions and kustomize's way of reading field names with
 /// prefixes, suffixes, namespaces, labels and generators, built by gitopsc and by `kubectl kustomize`: the same bytes, or both fail.
 enum ParityGenerator {
     static let base: [String: String] = [
@@ -79,13 +79,18 @@ enum ParityGenerator {
         }
         if Bool.random(using: &random) { lines.append("\(spelling("commonLabels", &random)): {team: a}") }
         if Bool.random(using: &random) {
-            lines.append("buildMetadata: [\(["originAnnotations", "managedByLabel", "originAnnotations, managedByLabel"].randomElement(using: &random)!)]")
+            let options = ["originAnnotations", "managedByLabel", "transformerAnnotations"].filter { _ in Bool.random(using: &random) }
+            lines.append("buildMetadata: [\((options.isEmpty ? ["transformerAnnotations"] : options).joined(separator: ", "))]")
         }
         switch Int.random(in: 0..<6, using: &random) {
         case 0: lines.append("sortOptions: {order: fifo}")
         case 1: lines.append("sortOptions:\n  order: legacy\n  legacySortOptions:\n    orderFirst: [Service]\n    orderLast: [\(["ConfigMap", "Deployment"].randomElement(using: &random)!)]")
         case 2: lines.append("sortOptions: {order: legacy}")
         default: break
+        }
+        if Int.random(in: 0..<3, using: &random) == 0 {
+            files["overlay/generator.yaml"] = "apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata: {name: extra}\nliterals: [k=v]\n"
+            lines.append("generators:\n- generator.yaml")
         }
         var transformers: [String] = []
         if Bool.random(using: &random) {
