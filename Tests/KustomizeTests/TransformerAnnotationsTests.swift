@@ -14,6 +14,10 @@ struct TransformerAnnotationsTests {
         "component/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\ncommonAnnotations: {from: component}\n",
         "app/notes.yaml": "apiVersion: builtin\nkind: AnnotationsTransformer\nmetadata: {name: notes, namespace: plugins}\nannotations: {note: x}\nfieldSpecs: [{path: metadata/annotations, create: true}]\n",
         "app/generator.yaml": "apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata: {name: from-file}\nliterals: [c=d]\n",
+        "gens/kustomization.yaml": "resources: [prefix.yaml]\nnamePrefix: renamed-\nnamespace: plugins\n",
+        "gens/prefix.yaml": "apiVersion: builtin\nkind: PrefixTransformer\nmetadata: {name: prefix}\nprefix: pre-\nfieldSpecs: [{path: metadata/name}]\n",
+        "generators/kustomization.yaml": "resources: [generator.yaml]\nnamePrefix: renamed-\n",
+        "generators/generator.yaml": "apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata: {name: folder}\nliterals: [e=f]\n",
         "app/patch.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n",
     ]
 
@@ -54,6 +58,7 @@ struct TransformerAnnotationsTests {
         "empty fields": "resources: [../base]\nnamespace: \"\"\nnamePrefix: \"\"\ncommonLabels: {}\ncommonAnnotations: {}\nlabels: []\nimages: []\nreplicas: []\npatches: []\npatchesStrategicMerge: []\nreplacements: []\nbuildMetadata: [transformerAnnotations]\n",
         "transformers only": "resources: [../base]\ntransformers: [notes.yaml]\nbuildMetadata: [transformerAnnotations, managedByLabel]\n",
         "a generator plugin's origin": "resources: [../base]\ngenerators: [generator.yaml]\nbuildMetadata: [originAnnotations]\n",
+        "configurations from folders": "resources: [../base]\ntransformers: [../gens]\ngenerators: [../generators]\nbuildMetadata: [transformerAnnotations, originAnnotations]\n",
         "nothing to record": "resources: [../base]\nbuildMetadata: [transformerAnnotations]\n",
     ]
 
