@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(name: "publish-benchmark", dependencies: ["GitStore"], path: "Sources/publish-benchmark"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "SchemasTests", dependencies: ["Schemas", "Compiler", "YAML", "Diagnostics", "FileSources", "ProcessRunner"]),
-        .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML", "Conformance", "Diagnostics", "ProcessRunner"]),
+        .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML", "Conformance", "Diagnostics", "FileSources", "ProcessRunner"]),
         .testTarget(name: "GitopscCLITests", dependencies: ["gitopsc", "ProcessRunner"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "YAML", "Diagnostics"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "YAML", "Diagnostics", "ProcessRunner"]),

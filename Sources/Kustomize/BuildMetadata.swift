@@ -6,8 +6,28 @@ import YAML
 enum ResourceOrigin: Sendable {
     /// Read from this file (an absolute path).
     case file(String)
-    /// Made by a `configMapGenerator`/`secretGenerator` of this kustomization file.
-    case generator(kustomization: String, kind: String)
+    /// Made by a generator: a kustomization field or a builtin plugin configuration.
+    case generator(BuiltinConfiguration)
+}
+
+/// A builtin generator or transformer as kustomize's annotations name it: the file that
+/// configures it (an absolute path: the kustomization, or a plugin configuration's file)
+/// and, for a plugin configuration, its name and namespace.
+struct BuiltinConfiguration: Sendable {
+    var configuredIn: String
+    var kind: String
+    var name = ""
+    var namespace = ""
+
+    /// kustomize's Origin struct as YAML, fields in declaration order (not sorted), the
+    /// path relative to the folder being built.
+    func yaml(relativeTo root: String) -> String {
+        var by: [(String, Node)] = [("apiVersion", .string("builtin")), ("kind", .string(kind))]
+        if !name.isEmpty { by.append(("name", .string(name))) }
+        if !namespace.isEmpty { by.append(("namespace", .string(namespace))) }
+        return YAMLEmitter.emit(.mapping([("configuredIn", .string(BuildMetadata.relative(configuredIn, from: root)))]))
+            + YAMLEmitter.emit(.mapping([("configuredBy", .mapping(by))]))
+    }
 }
 
 /// The `buildMetadata` options of the kustomization being built (kustomize reads only the
@@ -15,8 +35,10 @@ enum ResourceOrigin: Sendable {
 struct BuildMetadata {
     static let originAnnotation = "config.kubernetes.io/origin"
     static let managedByLabel = "app.kubernetes.io/managed-by"
+    static let transformationsAnnotation = "alpha.config.kubernetes.io/transformations"
 
     var originAnnotations = false
+    var transformerAnnotations = false
     var managedByLabel = false
 
     init(_ kustomization: Kustomization) throws(Diagnostic) {
@@ -24,10 +46,7 @@ struct BuildMetadata {
             switch option.text {
             case "originAnnotations": originAnnotations = true
             case "managedByLabel": managedByLabel = true
-            case "transformerAnnotations":
-                throw Diagnostic.error(
-                    "kustomize.unsupported", "buildMetadata 'transformerAnnotations' is not supported: gitopsc does not record which transformers touched each object",
-                    at: option.mark.location)
+            case "transformerAnnotations": transformerAnnotations = true
             default:
                 throw Diagnostic.error(
                     "kustomize.invalid", "unknown buildMetadata option '\(option.text ?? "")' (originAnnotations, managedByLabel or transformerAnnotations)",
@@ -46,15 +65,24 @@ struct BuildMetadata {
                 switch resources[index].origin {
                 case .file(let path)?:
                     origin = YAMLEmitter.emit(.mapping([("path", .string(BuildMetadata.relative(path, from: root)))]))
-                case .generator(let kustomization, let kind)?:
-                    origin = YAMLEmitter.emit(.mapping([("configuredIn", .string(BuildMetadata.relative(kustomization, from: root)))]))
-                        + YAMLEmitter.emit(.mapping([("configuredBy", .mapping([("apiVersion", .string("builtin")), ("kind", .string(kind))]))]))
+                case .generator(let configuration)?:
+                    origin = configuration.yaml(relativeTo: root)
                 case nil:
                     throw Diagnostic.error(
-                        "kustomize.unsupported", "buildMetadata 'originAnnotations': the origin of \(resources[index].id), made by a generator plugin, is not recorded",
+                        "kustomize.unsupported", "buildMetadata 'originAnnotations': the origin of \(resources[index].id) is not recorded",
                         at: resources[index].location)
                 }
                 resources[index].node.set(["metadata", "annotations", BuildMetadata.originAnnotation], to: .string(origin))
+            }
+        }
+        if transformerAnnotations {
+            // Every transformer that ran while the object was in the build, as a YAML list.
+            for index in resources.indices where !resources[index].transformations.isEmpty {
+                let list = resources[index].transformations.map { configuration in
+                    configuration.yaml(relativeTo: root).split(separator: "\n").enumerated()
+                        .map { ($0.offset == 0 ? "- " : "  ") + $0.element + "\n" }.joined()
+                }.joined()
+                resources[index].node.set(["metadata", "annotations", BuildMetadata.transformationsAnnotation], to: .string(list))
             }
         }
         if managedByLabel {

@@ -181,9 +181,9 @@ public final class KustomizeBuilder: Sendable {
                 try addComponent(entry, root: root, into: &accumulation, stack: stack)
             }
             try transform(kustomization, root: root, &accumulation)
-            let transformers = try Plugins.configurations(kustomization.stringList("transformers"), root: root, builder: self, stack: stack)
+            let transformers = try Plugins.configurations(kustomization.stringList("transformers"), in: kustomization, root: root, builder: self, stack: stack)
             try Plugins.transform(transformers, root: root, builder: self, &accumulation.resources)
-            let validators = try Plugins.configurations(kustomization.stringList("validators"), root: root, builder: self, stack: stack)
+            let validators = try Plugins.configurations(kustomization.stringList("validators"), in: kustomization, root: root, builder: self, stack: stack)
             try Plugins.validate(validators, root: root, builder: self, accumulation.resources)
             if let vars = kustomization["vars"] {
                 try accumulation.vars.declare(vars, resources: &accumulation.resources)
@@ -319,15 +319,15 @@ public final class KustomizeBuilder: Sendable {
         var generated: [Resource] = []
         for entry in try kustomization.mappingList("configMapGenerator") {
             var resource = try Generators.configMap(entry, options: options, readFile: read)
-            resource.origin = .generator(kustomization: kustomization.path, kind: "ConfigMapGenerator")
+            resource.origin = .generator(BuiltinConfiguration(configuredIn: kustomization.path, kind: "ConfigMapGenerator"))
             generated.append(resource)
         }
         for entry in try kustomization.mappingList("secretGenerator") {
             var resource = try Generators.secret(entry, options: options, readFile: read)
-            resource.origin = .generator(kustomization: kustomization.path, kind: "SecretGenerator")
+            resource.origin = .generator(BuiltinConfiguration(configuredIn: kustomization.path, kind: "SecretGenerator"))
             generated.append(resource)
         }
-        let plugins = try Plugins.configurations(kustomization.stringList("generators"), root: root, builder: self, stack: stack)
+        let plugins = try Plugins.configurations(kustomization.stringList("generators"), in: kustomization, root: root, builder: self, stack: stack)
         generated += try Plugins.generate(plugins, readFile: read)
         for resource in generated {
             let id = resource.id
@@ -354,40 +354,63 @@ public final class KustomizeBuilder: Sendable {
 
     // MARK: Transformers
 
-    /// kustomize's fixed order of built-in transformers.
+    /// kustomize's fixed order of built-in transformers. Each one configured (one per entry
+    /// for `patches`, `patchesJson6902`, `labels`, `replicas` and `images`) is recorded on
+    /// every object, for `buildMetadata: [transformerAnnotations]`.
     func transform(_ kustomization: Kustomization, root: String, _ accumulation: inout Accumulation) throws(Diagnostic) {
         let config = accumulation.config
         var resources = accumulation.resources
-        try Patches.strategicMerge(kustomization.stringList("patchesStrategicMerge"), root: root, builder: self, &resources)
-        try Patches.patches(kustomization.mappingList("patches"), root: root, builder: self, &resources)
+        func record(_ kind: String, _ count: Int = 1) {
+            let configuration = BuiltinConfiguration(configuredIn: kustomization.path, kind: kind)
+            for index in resources.indices {
+                resources[index].transformations += Array(repeating: configuration, count: count)
+            }
+        }
+        let strategicMerge = try kustomization.stringList("patchesStrategicMerge")
+        try Patches.strategicMerge(strategicMerge, root: root, builder: self, &resources)
+        record("PatchStrategicMergeTransformer", strategicMerge.isEmpty ? 0 : 1)
+        let patches = try kustomization.mappingList("patches")
+        try Patches.patches(patches, root: root, builder: self, &resources)
+        record("PatchTransformer", patches.count)
         if let namespace = try kustomization.string("namespace") {
             try Transformers.namespace(namespace, &resources, config: config)
+            if try TransformerInput.string(namespace, field: "namespace")?.isEmpty == false { record("NamespaceTransformer") }
         }
         let prefix = try kustomization.string("namePrefix")
         let suffix = try kustomization.string("nameSuffix")
         if prefix != nil || suffix != nil {
             try Transformers.prefixSuffix(prefix: prefix, suffix: suffix, &resources, config: config)
+            if try TransformerInput.string(prefix, field: "namePrefix")?.isEmpty == false { record("PrefixTransformer") }
+            if try TransformerInput.string(suffix, field: "nameSuffix")?.isEmpty == false { record("SuffixTransformer") }
         }
         if let labels = kustomization["labels"] {
             try Transformers.labels(labels, &resources, config: config)
+            record("LabelTransformer", labels.items?.count ?? 0)
         }
         if let labels = kustomization["commonLabels"] {
             try Transformers.commonLabels(labels, &resources, config: config)
+            record("LabelTransformer", labels.entries?.isEmpty == false ? 1 : 0)
         }
         if let annotations = kustomization["commonAnnotations"] {
             try Transformers.commonAnnotations(annotations, &resources, config: config)
+            record("AnnotationsTransformer", annotations.entries?.isEmpty == false ? 1 : 0)
         }
-        try Patches.json6902(kustomization.mappingList("patchesJson6902"), root: root, builder: self, &resources)
+        let jsonPatches = try kustomization.mappingList("patchesJson6902")
+        try Patches.json6902(jsonPatches, root: root, builder: self, &resources)
+        record("PatchJson6902Transformer", jsonPatches.count)
         if let replicas = kustomization["replicas"] {
             try Transformers.replicas(replicas, &resources, config: config)
+            record("ReplicaCountTransformer", replicas.items?.count ?? 0)
         }
         for field in ["images", "imageTags"] {
             if let images = kustomization[field] {
                 try Transformers.images(images, &resources, config: config)
+                record("ImageTagTransformer", images.items?.count ?? 0)
             }
         }
         if let replacements = kustomization["replacements"] {
             try Replacements.apply(replacements, root: root, builder: self, &resources)
+            record("ReplacementTransformer", replacements.items?.isEmpty == false ? 1 : 0)
         }
         accumulation.resources = resources
     }

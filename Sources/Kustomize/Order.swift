@@ -30,17 +30,26 @@ struct ResourceOrder {
             self.init()
             return
         }
+        // kustomize requires `order`; its kind lists go with `legacy` only, and replace the
+        // default lists whole (a list left out is empty).
+        let options = node["legacySortOptions"].flatMap { $0.isNull ? nil : $0 }
         switch node["order"]?.text {
         case "fifo":
+            if let options {
+                throw Diagnostic.error(
+                    "kustomize.invalid", "the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'",
+                    at: options.mark.location)
+            }
             self.init()
             fifo = true
-        case "legacy", nil:
-            let options = node["legacySortOptions"]
-            let first = options?["orderFirst"]?.items?.compactMap(\.text) ?? ResourceOrder.legacyFirst
-            let last = options?["orderLast"]?.items?.compactMap(\.text) ?? ResourceOrder.legacyLast
-            self.init(first: first, last: last)
-        case let other:
-            throw Diagnostic.error("kustomize.invalid", "sortOptions.order must be 'legacy' or 'fifo', not '\(other ?? "")'", at: node["order"]?.mark.location)
+        case "legacy":
+            guard let options else {
+                self.init()
+                return
+            }
+            self.init(first: options["orderFirst"]?.items?.compactMap(\.text) ?? [], last: options["orderLast"]?.items?.compactMap(\.text) ?? [])
+        default:
+            throw Diagnostic.error("kustomize.invalid", "the field 'sortOptions.order' must be one of [fifo, legacy]", at: (node["order"] ?? node).mark.location)
         }
     }
 

@@ -32,30 +32,53 @@ enum Plugins {
         "PatchStrategicMergeTransformer": ["paths", "patches"],
         "ReplacementTransformer": ["replacements"],
         "HashTransformer": [],
+        "ValueAddTransformer": ValueAdd.fields,
     ]
 
     /// Builtin kinds gitopsc does not run, with the reason.
     static let refusedKinds: [String: String] = [
-        "SortOrderTransformer": "a SortOrderTransformer is not supported: use the kustomization's 'sortOptions'",
-        "ValueAddTransformer": "a ValueAddTransformer (alpha) is not supported",
+        // kubectl kustomize v5.5.0 cannot load it either ("unable to load builtin").
+        "SortOrderTransformer": "a SortOrderTransformer is not supported (kustomize v5.5.0 cannot load it): use the kustomization's 'sortOptions'",
         "HelmChartInflationGenerator": "Helm charts are not supported: gitopsc never runs programs or fetches charts",
         "IAMPolicyGenerator": "an IAMPolicyGenerator is not supported",
     ]
 
-    /// The configuration objects a `generators:`/`transformers:`/`validators:` list names:
-    /// inline YAML documents first, then files and the objects kustomization folders build
-    /// to (kustomize gathers the inline ones as it reads the list and the others after it).
-    static func configurations(_ entries: [Node], root: String, builder: KustomizeBuilder, stack: [String]) throws(Diagnostic) -> [Node] {
-        var configs: [Node] = []
+    /// A configuration object and the file it was read from (the kustomization for an
+    /// inline one), which kustomize's annotations name.
+    struct Configuration {
+        var node: Node
+        var path: String
+
+        /// How kustomize's origin and transformer annotations name it.
+        var builtin: BuiltinConfiguration {
+            BuiltinConfiguration(
+                configuredIn: path, kind: node["kind"]?.text ?? "",
+                name: node[path: ["metadata", "name"]]?.text ?? "", namespace: node[path: ["metadata", "namespace"]]?.text ?? "")
+        }
+    }
+
+    /// The configuration objects a `generators:`/`transformers:`/`validators:` list of
+    /// `kustomization` names: inline YAML documents first, then files and the objects
+    /// kustomization folders build to (kustomize gathers the inline ones as it reads the
+    /// list and the others after it).
+    static func configurations(_ entries: [Node], in kustomization: Kustomization, root: String, builder: KustomizeBuilder, stack: [String]) throws(Diagnostic) -> [Configuration] {
+        var configs: [Configuration] = []
         var scratch = Accumulation()
         var registered = Set<ResId.ObjectKey>()
         for entry in entries where entry.text?.contains("\n") == true {
-            configs += try Patches.load(.mapping([("patch", entry)]), root: root, builder: builder)
+            configs += try Patches.load(.mapping([("patch", entry)]), root: root, builder: builder).map { Configuration(node: yaml12Strings($0), path: kustomization.path) }
         }
         for entry in entries where entry.text?.contains("\n") != true {
             try builder.addResource(entry, root: root, into: &scratch, registered: &registered, stack: stack)
         }
-        return (configs + scratch.resources.map(\.node)).map(yaml12Strings)
+        for resource in scratch.resources {
+            // A configuration a kustomization folder generated has no file of its own.
+            guard case .file(let path)? = resource.origin else {
+                throw Diagnostic.error("kustomize.plugin", "a plugin configuration must be read from a file, not generated", at: resource.location)
+            }
+            configs.append(Configuration(node: yaml12Strings(resource.node), path: path))
+        }
+        return configs
     }
 
     /// kustomize reads a configuration as an object (YAML 1.2) and hands the plugin that
@@ -101,9 +124,10 @@ enum Plugins {
     // MARK: Generators
 
     /// The objects the generator configurations make.
-    static func generate(_ configs: [Node], readFile: (String) throws(Diagnostic) -> [UInt8]) throws(Diagnostic) -> [Resource] {
+    static func generate(_ configs: [Configuration], readFile: (String) throws(Diagnostic) -> [UInt8]) throws(Diagnostic) -> [Resource] {
         var generated: [Resource] = []
-        for config in configs {
+        for configuration in configs {
+            let config = configuration.node
             let kind = try kind(of: config, role: .generator)
             // The configuration is the generator entry itself; its name and namespace may
             // come from its metadata instead.
@@ -111,25 +135,30 @@ enum Plugins {
             for field in ["name", "namespace"] where entry[field]?.text?.isEmpty ?? true {
                 if let value = config[path: ["metadata", field]] { entry[field] = value }
             }
-            generated.append(kind == "ConfigMapGenerator"
+            var resource = kind == "ConfigMapGenerator"
                 ? try Generators.configMap(entry, options: nil, readFile: readFile)
-                : try Generators.secret(entry, options: nil, readFile: readFile))
+                : try Generators.secret(entry, options: nil, readFile: readFile)
+            resource.origin = .generator(configuration.builtin)
+            generated.append(resource)
         }
         return generated
     }
 
     // MARK: Transformers
 
-    static func transform(_ configs: [Node], root: String, builder: KustomizeBuilder, _ resources: inout [Resource]) throws(Diagnostic) {
+    static func transform(_ configs: [Configuration], root: String, builder: KustomizeBuilder, _ resources: inout [Resource]) throws(Diagnostic) {
         for config in configs {
-            try transform(config, kind: try kind(of: config, role: .transformer), root: root, builder: builder, &resources)
+            try transform(config.node, kind: try kind(of: config.node, role: .transformer), root: root, builder: builder, &resources)
+            for index in resources.indices {
+                resources[index].transformations.append(config.builtin)
+            }
         }
     }
 
     /// Validators must not change anything: a builtin transformer as a validator passes
     /// when it would leave every object as it is.
-    static func validate(_ configs: [Node], root: String, builder: KustomizeBuilder, _ resources: [Resource]) throws(Diagnostic) {
-        for config in configs {
+    static func validate(_ configs: [Configuration], root: String, builder: KustomizeBuilder, _ resources: [Resource]) throws(Diagnostic) {
+        for config in configs.map(\.node) {
             var copy = resources
             try transform(config, kind: try kind(of: config, role: .validator), root: root, builder: builder, &copy)
             let before = YAMLEmitter.emitStream(resources.map(\.node)), after = YAMLEmitter.emitStream(copy.map(\.node))
@@ -180,6 +209,8 @@ enum Plugins {
         case "PatchStrategicMergeTransformer":
             let paths = try config["paths"].map { (node: Node) throws(Diagnostic) in try TransformerInput.list(node, field: "paths") } ?? []
             try Patches.strategicMerge(paths + (config["patches"].map { [$0] } ?? []), root: root, builder: builder, &resources)
+        case "ValueAddTransformer":
+            try ValueAdd(config, root: root).apply(&resources)
         case "ReplacementTransformer":
             if let replacements = config["replacements"] { try Replacements.apply(replacements, root: root, builder: builder, &resources) }
         default:  // HashTransformer: generated objects get their hash suffix now.

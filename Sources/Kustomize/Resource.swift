@@ -135,6 +135,9 @@ public struct Resource: Sendable {
     var referencedVars: [String] = []
     /// Where the object came from, for `buildMetadata: [originAnnotations]`.
     var origin: ResourceOrigin?
+    /// The builtin transformers that ran while the object was in the build, in order, for
+    /// `buildMetadata: [transformerAnnotations]`.
+    var transformations: [BuiltinConfiguration] = []
 
     public init(node: Node) {
         self.node = node

@@ -53,13 +53,10 @@ struct BuildMetadataTests {
         #expect(outcome.output?.contains("origin") == false)
     }
 
-    /// kustomize records the transformers that touched each object; gitopsc refuses the
-    /// option rather than writing something else.
-    @Test func transformerAnnotationsAreRefused() throws {
-        let tree = try TemporaryTree(BuildMetadataTests.base.merging(["app/kustomization.yaml": "resources: [../base]\nbuildMetadata:\n- transformerAnnotations\n"]) { $1 })
-        let outcome = KubectlParity.gitopsc(tree, folder: "app")
-        #expect(outcome.error?.code == "kustomize.unsupported")
-        #expect(outcome.error?.message.contains("transformerAnnotations") == true)
-        #expect(outcome.error?.location?.line == 3)
+    /// kustomize records the transformers that ran over each object (see
+    /// TransformerAnnotationsTests); a base's transformers are named by its path.
+    @Test func transformerAnnotationsNameTheBasesTransformers() throws {
+        let outcome = try KubectlParity.expectSame(BuildMetadataTests.base.merging(["app/kustomization.yaml": "resources: [../base]\nnamePrefix: p-\nbuildMetadata:\n- transformerAnnotations\n"]) { $1 })
+        #expect(outcome.output?.contains("alpha.config.kubernetes.io/transformations") == true)
     }
 }
