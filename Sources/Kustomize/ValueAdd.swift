@@ -14,7 +14,6 @@ struct ValueAdd {
         var fieldPath: String
         var steps: [String]
         var filePathPosition: Int
-        var node: Node
     }
 
     var value: String
@@ -46,7 +45,7 @@ struct ValueAdd {
                 throw Diagnostic.error("kustomize.plugin", "ValueAddTransformer: fieldPath cannot be empty", at: (entry["fieldPath"] ?? entry).mark.location)
             }
             let position = try TransformerInput.int(entry["filePathPosition"], field: "filePathPosition") ?? 0
-            guard position >= 0, position <= Int64(Int32.max) else {
+            guard position >= 0 else {
                 throw Diagnostic.error("kustomize.plugin", "ValueAddTransformer: filePathPosition (\(position)) cannot be negative", at: entry["filePathPosition"]?.mark.location)
             }
             let steps = ValueAdd.steps(fieldPath)
@@ -59,7 +58,7 @@ struct ValueAdd {
             }
             targets.append(Target(
                 selector: try entry["selector"].map { (node: Node) throws(Diagnostic) in try Selector(node) },
-                fieldPath: fieldPath, steps: steps, filePathPosition: Int(position), node: entry))
+                fieldPath: fieldPath, steps: steps, filePathPosition: Int(clamping: position)))
         }
     }
 
