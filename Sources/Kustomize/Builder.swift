@@ -84,7 +84,13 @@ public final class KustomizeBuilder: Sendable {
     // MARK: Loading
 
     func loadKustomization(in folder: String, referencedAt reference: SourceLocation?) throws(Diagnostic) -> Kustomization {
-        try kustomizationFile(in: folder, referencedAt: reference).kustomization
+        let kustomization = try kustomizationFile(in: folder, referencedAt: reference).kustomization
+        if kustomization.setsNoField {
+            throw Diagnostic.error(
+                "kustomize.empty", "kustomization file is empty: it sets no field (kustomize refuses to build it too)",
+                at: kustomization.node.mark.location ?? SourceLocation(file: kustomization.file, line: 1, column: 1))
+        }
+        return kustomization
     }
 
     /// The kustomization file of a folder (its path and its content, read as a build reads

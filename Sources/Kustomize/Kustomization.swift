@@ -79,6 +79,15 @@ public struct Kustomization: Sendable {
         self.node = normalized
     }
 
+    /// Whether every field decodes to Go's zero value (null, or an empty string), apiVersion
+    /// and kind aside: kustomize refuses to build such a kustomization, and so does gitopsc,
+    /// since building it as nothing would hide a file that lost its content.
+    var setsNoField: Bool {
+        (node.entries ?? []).allSatisfy { entry in
+            entry.name == "apiVersion" || entry.name == "kind" || entry.value.isNull || entry.value.scalar?.value == ""
+        }
+    }
+
     /// The field a key names: itself, or the field it matches case-insensitively as Go's JSON
     /// decoder folds names. Unknown and refused fields are errors.
     static func field(named entry: MappingEntry) throws(Diagnostic) -> String {

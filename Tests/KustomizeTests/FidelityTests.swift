@@ -184,6 +184,18 @@ struct KubectlFidelityTests {
         try expectLikeKubectl(replacementTree(value: "\"a,\(value.dropFirst().dropLast())\"", target: nil, options: "{create: true}", sourceOptions: ", options: {delimiter: ',', index: 1}"))
     }
 
+    /// kustomize refuses a kustomization whose fields are all null or empty strings (apiVersion
+    /// and kind aside), as the root or as a component; an empty list or mapping is a field set.
+    @Test(arguments: ["", "namespace: \"\"\n", "namespace: ~\nresources:\n", "metadata: {}\n", "commonLabels: {}\n", "resources: []\n"])
+    func kustomizationsThatSetNoField(body: String) throws {
+        try expectLikeKubectl(["kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n" + body])
+        try expectLikeKubectl([
+            "kustomization.yaml": "resources: [w.yaml]\ncomponents: [c]\n",
+            "w.yaml": widget,
+            "c/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n" + body,
+        ])
+    }
+
     @Test func delimiterIndexAndCreateCombinations() throws {
         for index in [-1, 0, 1, 2, 5] {
             for create in [false, true] {
