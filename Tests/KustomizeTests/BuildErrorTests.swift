@@ -147,7 +147,7 @@ let configMap = """
     @Test func componentListedAsResource() throws {
         let error = try failure([
             "app/kustomization.yaml": "resources:\n- ../component\n",
-            "component/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n",
+            "component/kustomization.yaml": "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nnamePrefix: x-\n",
         ])
         #expect(error.message.contains("is a Component"))
     }
