@@ -30,6 +30,22 @@ enum JSONRoundTrip {
     }
 
     private static func scalar(_ scalar: Scalar, canonical: Bool, folding: Bool, at mark: Mark) throws(Diagnostic) -> Scalar? {
+        // The output pass meets every scalar of every object. Untagged quoted and literal
+        // strings, and plain scalars that cannot be a number or a timestamp (these start with
+        // a digit, '.', '-' or '+'), come out of JSON as they went in: pass over them before
+        // resolving their type.
+        if !canonical, scalar.tag == nil {
+            switch scalar.style {
+            case .singleQuoted, .doubleQuoted, .literal:
+                return nil
+            case .plain:
+                guard let first = scalar.value.utf8.first,
+                      first == UInt8(ascii: ".") || first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
+                      || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return nil }
+            case .folded:
+                break
+            }
+        }
         let type = ScalarType.of(scalar)
         let untagged = scalar.tag == nil || scalar.tag == UntypedScalar.tag
         if !untagged, scalar.style == .plain, [.int, .float, .bool, .null].contains(type) {
