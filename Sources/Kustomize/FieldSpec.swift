@@ -242,6 +242,11 @@ extension FieldSpec {
 
     /// kustomize's `FsSlice.MergeAll`.
     static func merged(_ base: [FieldSpec], _ incoming: [FieldSpec], field: String) throws(Diagnostic) -> [FieldSpec] {
+        // Every folder's configuration starts from the built-in specs, so merging a folder into
+        // the one above it mostly meets the same list again: that adds nothing, found in one pass.
+        if incoming.count == base.count, zip(base, incoming).allSatisfy({ $0.isEffectively($1) && $0.create == $1.create }) {
+            return base
+        }
         var result = base
         for spec in incoming {
             if let present = result.first(where: { $0.isEffectively(spec) }) {
