@@ -106,8 +106,15 @@ public enum KustomizationEdit: Sendable {
         let invalid = failure("invalid image '\(argument)': use NAME=NEWNAME:TAG, NAME=NEWNAME@DIGEST, NAME=NEWNAME, NAME:TAG or NAME@DIGEST")
         let parts = argument.split(separator: "=", omittingEmptySubsequences: false).map(String.init)
         func overwrite(_ text: String, renaming: Bool) throws(Diagnostic) -> (name: String, tag: String?, digest: String?) {
+            // kustomize keeps what precedes a second '@', and an empty name or digest, without a
+            // word; an image reference holds no space. Each would write an image the user did
+            // not name, so each is refused.
+            guard !text.contains(where: \.isWhitespace) else { throw invalid }
             let atParts = text.split(separator: "@", omittingEmptySubsequences: false)
-            if atParts.count > 1 { return (String(atParts[0]), nil, String(atParts[1])) }
+            if atParts.count > 1 {
+                guard atParts.count == 2, !atParts[0].isEmpty, !atParts[1].isEmpty else { throw invalid }
+                return (String(atParts[0]), nil, String(atParts[1]))
+            }
             if let colon = text.lastIndex(of: ":") {
                 let tag = text[text.index(after: colon)...]
                 if tag == "*" || tag.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) {

@@ -159,6 +159,9 @@ struct KustomizeDropInTests {
         ["edit", "add", "annotation", "owner:again"],
         ["edit", "add", "label", "team:again"],
         ["edit", "set", "image", ""],
+        ["edit", "set", "image", "web@@sha256:abc"],
+        ["edit", "set", "image", "web=mirror/web@"],
+        ["edit", "set", "image", "bad image:1"],
         ["edit", "set", "replicas", "web=three"],
         ["edit", "set", "namespace", "Not_A_Namespace"],
     ])
