@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "DiffTests", dependencies: ["Diff", "YAML", "Diagnostics", "ProcessRunner"]),
         .testTarget(name: "PublisherTests", dependencies: ["Publisher", "GitStore", "Diagnostics", "ProcessRunner"]),
         .executableTarget(name: "publish-benchmark", dependencies: ["GitStore"], path: "Sources/publish-benchmark"),
-        .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "ProcessRunner"]),
         .testTarget(name: "SchemasTests", dependencies: ["Schemas", "Compiler", "YAML", "Diagnostics", "FileSources", "ProcessRunner"]),
         .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML", "Conformance", "Diagnostics", "FileSources", "ProcessRunner"]),
         .testTarget(name: "GitopscCLITests", dependencies: ["gitopsc", "ProcessRunner"]),

@@ -1,7 +1,7 @@
 import Diagnostics
 import Environments
 import FileSources
-import Foundation
+import FoundationEssentials
 import Kustomize
 import Manifests
 import Schemas

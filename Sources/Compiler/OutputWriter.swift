@@ -1,6 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Diagnostics
 import FileSources
-import Foundation
+import FoundationEssentials
 
 /// Writes a rendered tree into an output folder, touching only paths gitopsc owns: files
 /// of the previous run's ownership manifest that are no longer rendered are deleted, new
@@ -39,18 +44,19 @@ public enum OutputWriter {
             try checkContained(path, in: output)
         }
         var summary = Summary()
+        var madeFolders: Set<String> = []
         // The manifest goes last, so an interrupted run still lists every file it owns.
         for path in tree.files.keys.sorted() where path != manifestPath {
-            try writeIfChanged(tree.files[path]!, to: output + "/" + path, summary: &summary)
+            try writeIfChanged(tree.files[path]!, to: output + "/" + path, summary: &summary, madeFolders: &madeFolders)
         }
         for path in deletions where entryKind(output + "/" + path) == .file {
             let full = output + "/" + path
-            guard unlink(full) == 0 else { throw ioError("cannot delete '\(shown(full))'", errno) }
+            guard unlink(full) == 0 else { throw ioError("cannot delete '\(shown(full))'", .last) }
             summary.deleted += 1
             removeEmptyFolders(from: URL(fileURLWithPath: full).deletingLastPathComponent().path, upTo: output)
         }
         if let manifest = tree.files[manifestPath] {
-            try writeIfChanged(manifest, to: output + "/" + manifestPath, summary: &summary)
+            try writeIfChanged(manifest, to: output + "/" + manifestPath, summary: &summary, madeFolders: &madeFolders)
         }
         return summary
     }
@@ -113,25 +119,24 @@ public enum OutputWriter {
         }
     }
 
-    private static func writeIfChanged(_ text: String, to path: String, summary: inout Summary) throws(Diagnostic) {
-        let data = Data(text.utf8)
-        if FileManager.default.contents(atPath: path) == data {
+    private static func writeIfChanged(_ text: String, to path: String, summary: inout Summary, madeFolders: inout Set<String>) throws(Diagnostic) {
+        let bytes = Array(text.utf8)
+        if LocalFiles().contents(of: path) == bytes {
             summary.unchanged += 1
             return
         }
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        do throws(SystemError) {
+            let folder = String(path[..<(path.utf8.lastIndex(of: UInt8(ascii: "/")) ?? path.endIndex)])
+            if madeFolders.insert(folder).inserted { try LocalWrites.makeFolders(folder) }
+            try LocalWrites.replace(path, with: bytes)
         } catch {
-            throw ioError("cannot write '\(shown(path))'", (error as NSError).posixCode)
+            throw ioError("cannot write '\(shown(path))'", error)
         }
         summary.written += 1
     }
 
-    private static func ioError(_ what: String, _ code: Int32?) -> Diagnostic {
-        let reason = code.map { String(cString: strerror($0)) } ?? "unknown error"
-        return Diagnostic.error("io.write", "\(what): \(reason)")
+    private static func ioError(_ what: String, _ error: SystemError) -> Diagnostic {
+        Diagnostic.error("io.write", "\(what): \(error)")
     }
 
     private static func removeEmptyFolders(from folder: String, upTo root: String) {
@@ -141,19 +146,5 @@ public enum OutputWriter {
             rmdir(current)
             current = URL(fileURLWithPath: current).deletingLastPathComponent().path
         }
-    }
-}
-
-extension NSError {
-    /// The POSIX error under a Foundation file error, so messages say "Permission denied"
-    /// rather than a Cocoa error number.
-    public var posixCode: Int32? {
-        if domain == NSPOSIXErrorDomain { return Int32(code) }
-        return (userInfo[NSUnderlyingErrorKey] as? NSError)?.posixCode
-    }
-
-    /// The operating system's words for the error ("File exists"), for messages.
-    public var posixReason: String {
-        posixCode.map { String(cString: strerror($0)) } ?? "unknown error"
     }
 }

@@ -1,5 +1,5 @@
 import Diagnostics
-import Foundation
+import FoundationEssentials
 
 /// `<folder>/.gitopsc/manifest.json`: the paths gitopsc owns in the rendered tree, so that
 /// a later run replaces and prunes exactly those and leaves everything else alone.

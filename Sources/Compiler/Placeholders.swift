@@ -92,7 +92,7 @@ enum Placeholders {
         var problems: [Diagnostic] = []
         var output = ""
         var rest = Substring(text)
-        while let start = rest.range(of: "${") {
+        while let start = rest.firstRange(of: "${") {
             if rest[..<start.lowerBound].hasSuffix("$") {
                 output += rest[..<rest.index(before: start.lowerBound)] + "${"
                 rest = rest[start.upperBound...]

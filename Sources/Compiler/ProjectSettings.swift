@@ -1,6 +1,6 @@
 import Diagnostics
 import FileSources
-import Foundation
+import FoundationEssentials
 import Manifests
 import YAML
 
@@ -99,7 +99,7 @@ public struct ProjectSettings: Sendable {
                 throw Diagnostic.error("settings.invalid", "templateRoots must be a mapping of names to folders", at: roots.mark.location)
             }
             for entry in entries {
-                guard entry.name.range(of: #"^[a-z0-9][a-z0-9_.-]*$"#, options: .regularExpression) != nil else {
+                guard Pattern(#"^[a-z0-9][a-z0-9_.-]*$"#)!.matches(entry.name) else {
                     throw Diagnostic.error(
                         "settings.invalid", "template root name '\(entry.name)' must be lower-case letters, digits, '.', '_' or '-'",
                         at: entry.key.mark.location)

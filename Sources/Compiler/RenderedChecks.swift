@@ -1,5 +1,6 @@
-import Foundation
+import FoundationEssentials
 import Diagnostics
+import Manifests
 import YAML
 
 /// Checks over a rendered tree that hold whatever the specs and patches did: what Argo CD
@@ -55,7 +56,7 @@ public enum RenderedChecks {
             }
         case (let version, "CatalogSource") where version.hasPrefix("operators.coreos.com/"):
             if let image = object[path: ["spec", "image"]]?.text,
-               image.range(of: #"@sha256:[0-9a-f]{64}$"#, options: .regularExpression) == nil {
+               !OperatorManifests.isPinnedByDigest(image) {
                 problem("check.catalog-image", "catalog image '\(image)' is not pinned by digest (@sha256:...)")
             }
         default:

@@ -1,7 +1,7 @@
 import Diagnostics
 import Environments
 import FileSources
-import Foundation
+import FoundationEssentials
 
 /// What `gitopsc init` writes: a small project that compiles as it is, laid out for the
 /// recommended workflow (sources on the main branch, the rendered tree published by CI to
@@ -45,18 +45,18 @@ public enum Scaffold {
             })
         }
         var written: [String] = []
-        do {
+        do throws(SystemError) {
             for path in files.keys.sorted() {
-                let url = URL(fileURLWithPath: root + "/" + path)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                // withoutOverwriting: a file that appeared since the check above is not replaced.
-                try Data(files[path]!.utf8).write(to: url, options: .withoutOverwriting)
+                let full = root + "/" + path
+                try LocalWrites.makeFolders(String(full[..<full.utf8.lastIndex(of: UInt8(ascii: "/"))!]))
+                // create, not replace: a file that appeared since the check above is kept.
+                try LocalWrites.create(full, with: Array(files[path]!.utf8))
                 written.append(path)
             }
         } catch {
             for path in written { try? FileManager.default.removeItem(atPath: root + "/" + path) }
             throw DiagnosticList([Diagnostic.error(
-                "init.write", "cannot write the scaffold into '\(displayPath(root, base: displayBase))': \(error.localizedDescription) (nothing was kept)")])
+                "init.write", "cannot write the scaffold into '\(displayPath(root, base: displayBase))': \(error) (nothing was kept)")])
         }
         return written
     }

@@ -1,7 +1,7 @@
 import Diagnostics
 import Environments
 import FileSources
-import Foundation
+import FoundationEssentials
 import Schemas
 import YAML
 
@@ -32,7 +32,7 @@ public struct SchemaReport: Sendable {
 
 extension String {
     /// The `environment ..., component ..., Kind 'name'` start of a schema problem's message.
-    fileprivate var objectPrefix: Substring { self[..<(range(of: ": ")?.lowerBound ?? endIndex)] }
+    fileprivate var objectPrefix: Substring { self[..<(firstRange(of: ": ")?.lowerBound ?? endIndex)] }
 }
 
 extension Compiler {

@@ -1,6 +1,6 @@
 import Diagnostics
 import FileSources
-import Foundation
+import FoundationEssentials
 import YAML
 
 /// Files and folders that environment specs name: templates below `templates/`, resources

@@ -1,5 +1,5 @@
 import Diagnostics
-import Foundation
+import FoundationEssentials
 import Kustomize
 import YAML
 
@@ -19,13 +19,13 @@ public struct ConformanceCorpus: Sendable {
     public init(folder: URL) throws {
         self.folder = folder
         let list = try String(contentsOf: folder.appendingPathComponent("cases.txt"), encoding: .utf8)
-        cases = list.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        cases = list.split(separator: "\n").map { $0.trimmed() }.filter { !$0.isEmpty }
     }
 
     /// `tree/a/b` -> `expected/a__b.yaml`.
     public func expectedFile(for name: String) -> URL {
         let relative = name.hasPrefix("tree/") ? String(name.dropFirst(5)) : name
-        return folder.appendingPathComponent("expected").appendingPathComponent(relative.replacingOccurrences(of: "/", with: "__") + ".yaml")
+        return folder.appendingPathComponent("expected").appendingPathComponent(relative.replacing("/", with: "__") + ".yaml")
     }
 
     public enum Outcome: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Turns diagnostics into text for one audience: a person at a terminal, a program reading
 /// JSON, or GitHub Actions annotations.
@@ -39,7 +39,7 @@ public struct HumanReporter: DiagnosticReporter {
             case .note: code = "\u{1B}[1;36m"
             }
             let word = "\(diagnostic.severity.rawValue):"
-            return diagnostic.description.replacingOccurrences(of: word, with: code + word + "\u{1B}[0m", options: [], range: nil) + "\n"
+            return diagnostic.description.replacing(word, with: code + word + "\u{1B}[0m") + "\n"
         }.joined()
     }
 }
@@ -49,22 +49,23 @@ public struct JSONReporter: DiagnosticReporter {
     public init() {}
 
     public func report(_ diagnostics: [Diagnostic]) -> String {
-        let objects: [[String: Any]] = diagnostics.map { diagnostic in
-            var object: [String: Any] = [
-                "severity": diagnostic.severity.rawValue,
-                "code": diagnostic.code,
-                "message": diagnostic.message,
-                "chain": diagnostic.chain,
+        let objects: [JSONValue] = diagnostics.map { diagnostic in
+            var members: [(String, JSONValue)] = [
+                ("severity", .string(diagnostic.severity.rawValue)),
+                ("code", .string(diagnostic.code)),
+                ("message", .string(diagnostic.message)),
             ]
             if let location = diagnostic.location {
-                object["file"] = location.file
-                object["line"] = location.line
-                object["column"] = location.column
+                members += [
+                    ("file", .string(location.file)),
+                    ("line", .integer(location.line)),
+                    ("column", .integer(location.column)),
+                ]
             }
-            return object
+            members.append(("chain", .array(diagnostic.chain.map(JSONValue.string))))
+            return .object(members)
         }
-        let data = (try? JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])) ?? Data("[]".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return JSONValue.array(objects).rendered() + "\n"
     }
 }
 
@@ -85,8 +86,8 @@ public struct GitHubReporter: DiagnosticReporter {
             properties.append("title=\(diagnostic.code)")
             var message = diagnostic.message
             for link in diagnostic.chain { message += "\n  in \(link)" }
-            let escaped = message.replacingOccurrences(of: "%", with: "%25")
-                .replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+            let escaped = message.replacing("%", with: "%25")
+                .replacing("\r", with: "%0D").replacing("\n", with: "%0A")
             return "::\(diagnostic.severity.rawValue) \(properties.joined(separator: ","))::\(escaped)\n"
         }.joined()
     }

@@ -156,7 +156,7 @@ enum Body {
         case .scalar(let scalar):
             let type = ScalarType.of(scalar)
             guard type == .string || type == .binary else { return ScalarType.canonical(scalar.value, as: type) }
-            return needsQuotes(scalar.value) ? JSONText.quoted(scalar.value) : scalar.value
+            return needsQuotes(scalar.value) ? JSONValue.quoted(scalar.value) : scalar.value
         case .mapping(let entries):
             let sorted = entries.sorted { $0.name < $1.name }
             return "{" + sorted.map { "\($0.name): \(inline($0.value))" }.joined(separator: ", ") + "}"

@@ -28,7 +28,7 @@ public struct EnvironmentIdentity: Sendable, Equatable {
     func folded(_ text: String) -> String {
         var result = text
         for name in names where result.contains(name.value) {
-            result = result.replacingOccurrences(of: name.value, with: name.placeholder)
+            result = result.replacing(name.value, with: name.placeholder)
         }
         return result
     }

@@ -161,7 +161,7 @@ enum JSONRenderer {
 
     private static func write(_ value: Value, indent: String, to output: inout String) {
         switch value {
-        case .string(let text): output += JSONText.quoted(text)
+        case .string(let text): output += JSONValue.quoted(text)
         case .number(let text): output += text
         case .bool(let flag): output += flag ? "true" : "false"
         case .null: output += "null"
@@ -184,7 +184,7 @@ enum JSONRenderer {
             }
             output += "{\n"
             for (index, (key, member)) in members.enumerated() {
-                output += indent + "  " + JSONText.quoted(key) + ": "
+                output += indent + "  " + JSONValue.quoted(key) + ": "
                 write(member, indent: indent + "  ", to: &output)
                 output += index == members.count - 1 ? "\n" : ",\n"
             }

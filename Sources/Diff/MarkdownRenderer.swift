@@ -112,11 +112,11 @@ enum MarkdownRenderer {
     }
 
     private static func html(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
+        text.replacing("&", with: "&amp;").replacing("<", with: "&lt;")
+            .replacing(">", with: "&gt;")
     }
 
     private static func cell(_ text: String) -> String {
-        html(text).replacingOccurrences(of: "|", with: "\\|")
+        html(text).replacing("|", with: "\\|")
     }
 }

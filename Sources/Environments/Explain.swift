@@ -139,7 +139,7 @@ func inline(_ node: Node) -> String {
     switch node.content {
     case .scalar(let scalar):
         // Multi-line text (an inline patch) stays on one line, escaped.
-        if scalar.value.contains("\n") { return JSONText.quoted(scalar.value) }
+        if scalar.value.contains("\n") { return JSONValue.quoted(scalar.value) }
         return node.type == .string && ScalarType.resolvePlain(scalar.value) != .string ? "\"\(scalar.value)\"" : scalar.value
     case .mapping(let entries):
         return "{" + entries.map { "\($0.name): \(inline($0.value))" }.joined(separator: ", ") + "}"

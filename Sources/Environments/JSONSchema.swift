@@ -9,7 +9,7 @@ extension EnvironmentSchema {
             ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
             ("title", .string("gitopsc environment")),
         ], at: 0)
-        return JSONValue.object(entries).rendered(indent: "") + "\n"
+        return JSONValue.object(entries).rendered(inlineScalarArrays: true) + "\n"
     }
 
     /// `nullable`: `null` is allowed wherever it deletes an inherited key, that is
@@ -66,42 +66,5 @@ extension EnvironmentSchema {
             }
         }
         return .object(object)
-    }
-}
-
-/// Just enough JSON to write the schema with keys in the order given.
-enum JSONValue {
-    case string(String)
-    case integer(Int)
-    case bool(Bool)
-    case null
-    case array([JSONValue])
-    case object([(String, JSONValue)])
-
-    func rendered(indent: String) -> String {
-        let inner = indent + "  "
-        switch self {
-        case .string(let text): return JSONText.quoted(text)
-        case .integer(let number): return String(number)
-        case .bool(let flag): return flag ? "true" : "false"
-        case .null: return "null"
-        case .array(let items):
-            guard !items.isEmpty else { return "[]" }
-            // Arrays of scalars (type lists, enums) read best on one line.
-            if items.allSatisfy(\.isScalar) {
-                return "[" + items.map { $0.rendered(indent: inner) }.joined(separator: ", ") + "]"
-            }
-            return "[\n" + items.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
-        case .object(let entries):
-            guard !entries.isEmpty else { return "{}" }
-            return "{\n" + entries.map { "\(inner)\(JSONText.quoted($0.0)): \($0.1.rendered(indent: inner))" }.joined(separator: ",\n") + "\n\(indent)}"
-        }
-    }
-
-    private var isScalar: Bool {
-        switch self {
-        case .array, .object: return false
-        default: return true
-        }
     }
 }

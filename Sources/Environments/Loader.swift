@@ -1,6 +1,6 @@
 import Diagnostics
 import FileSources
-import Foundation
+import FoundationEssentials
 import YAML
 
 public enum EnvironmentLoader {

@@ -1,4 +1,5 @@
-import Foundation
+import Diagnostics
+import FoundationEssentials
 import YAML
 
 /// One node of the environment spec's schema.
@@ -84,18 +85,23 @@ public enum SchemaDefault: Sendable, Equatable {
 /// ECMA-262, so that the loader and JSON Schema validators agree), with the diagnostic
 /// code and the words used when it does not.
 public struct ValuePattern: Sendable {
-    public var regex: String
+    public let regex: String
     public var code: String
     /// Completes "'value' is not ...", e.g. "an image pinned by digest (name@sha256:<64 hex digits>)".
     public var expectation: String
+
+    /// Compiled once: the patterns are the schema's own, and each checks every environment.
+    private let compiled: Pattern
 
     public init(regex: String, code: String, expectation: String) {
         self.regex = regex
         self.code = code
         self.expectation = expectation
+        guard let compiled = Pattern(regex) else { preconditionFailure("the schema's pattern \(regex) does not compile") }
+        self.compiled = compiled
     }
 
     public func matches(_ text: String) -> Bool {
-        text.range(of: regex, options: .regularExpression) != nil
+        compiled.matches(text)
     }
 }

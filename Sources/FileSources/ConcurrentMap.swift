@@ -1,9 +1,13 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Stack of each worker thread. Input nesting is capped at parse time
 /// (`YAMLParser.maximumNestingDepth`), and the recursive walks over nodes (strategic merge,
 /// placeholders, checks) need a few KiB a level: a fixed, generous stack makes that cap safe
-/// on every platform, where dispatch's worker threads may get as little as 512 KiB.
+/// on every platform, where a platform's default thread stack may be as small as 512 KiB.
 public let workerStackSize = 16 << 20
 
 /// `body(0) ... body(count - 1)` run concurrently on as many threads as there are cores,
@@ -11,24 +15,47 @@ public let workerStackSize = 16 << 20
 public func concurrentMap<Value: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) -> Value) -> [Value] {
     // The results so far, and the next index to claim.
     let state = Locked((results: [Value?](repeating: nil, count: count), next: 0))
-    let workers = max(1, min(count, ProcessInfo.processInfo.activeProcessorCount))
-    let done = DispatchGroup()
-    for _ in 0..<workers {
-        done.enter()
-        let thread = Thread {
-            while let index = state.withValue({ state -> Int? in
-                guard state.next < count else { return nil }
-                state.next += 1
-                return state.next - 1
-            }) {
-                let result = body(index)
-                state.withValue { $0.results[index] = result }
-            }
-            done.leave()
+    let work = {
+        while let index = state.withValue({ state -> Int? in
+            guard state.next < count else { return nil }
+            state.next += 1
+            return state.next - 1
+        }) {
+            let result = body(index)
+            state.withValue { $0.results[index] = result }
         }
-        thread.stackSize = workerStackSize
-        thread.start()
     }
-    done.wait()
+    let workers = max(1, min(count, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+    // The calling thread only waits: its stack may be smaller than `workerStackSize`.
+    let threads = (0..<workers).map { _ in WorkerThread(work) }
+    threads.forEach { $0.join() }
     return state.withValue { $0.results.map { $0! } }
+}
+
+/// A POSIX thread with `workerStackSize` of stack, running one closure.
+private final class WorkerThread {
+    private var thread = pthread_t()
+
+    init(_ body: @escaping () -> Void) {
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, workerStackSize)
+        let context = Unmanaged.passRetained(Box(body)).toOpaque()
+        let created = pthread_create(&thread, &attributes, { context in
+            let box = Unmanaged<Box>.fromOpaque(context!).takeRetainedValue()
+            box.body()
+            return nil
+        }, context)
+        precondition(created == 0, "cannot start a worker thread (error \(created))")
+    }
+
+    func join() {
+        pthread_join(thread, nil)
+    }
+
+    private final class Box {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
 }

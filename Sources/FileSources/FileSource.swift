@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
+import FoundationEssentials
 
 public enum FileKind: Sendable {
     case file
@@ -59,9 +59,10 @@ public struct LocalFiles: FileSource {
     public init() {}
 
     public func kind(of path: String) -> FileKind? {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return nil }
-        return isFolder.boolValue ? .folder : .file
+        // `stat` follows symbolic links, as reading the file would.
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return status.st_mode & S_IFMT == S_IFDIR ? .folder : .file
     }
 
     public func contents(of path: String) -> [UInt8]? {

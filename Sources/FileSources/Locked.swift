@@ -1,9 +1,9 @@
-import Foundation
+import Synchronization
 
 /// A value shared between threads, read and changed only under its lock: the one such box
 /// for the caches and collectors of concurrent builds.
 public final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Mutex(())
     private var value: Value
 
     public init(_ value: Value) {
@@ -11,8 +11,6 @@ public final class Locked<Value>: @unchecked Sendable {
     }
 
     public func withValue<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
+        try lock.withLock { _ in try body(&value) }
     }
 }

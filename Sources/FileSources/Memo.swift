@@ -1,5 +1,5 @@
 import Diagnostics
-import Foundation
+import FoundationEssentials
 
 /// Values derived from sources (parsed files, built folders, rendered templates), computed
 /// once per key and shared by concurrent builds. Failures are remembered too.

@@ -1,5 +1,5 @@
 import Diagnostics
-import Foundation
+import FoundationEssentials
 
 /// The one gate between a path that sources name and a read of it.
 ///

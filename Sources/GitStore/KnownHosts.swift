@@ -1,5 +1,5 @@
 import Diagnostics
-import Foundation
+import FoundationEssentials
 
 /// OpenSSH's known_hosts files, read to decide whether an SSH server's host key is the one the
 /// user trusts. libgit2 1.5 checks no host key itself (it hands the key to a callback and goes on
@@ -156,6 +156,6 @@ struct KnownHosts {
 
     /// A key's fingerprint as `ssh-keygen -l` and ssh print it: `SHA256:` and unpadded base64.
     static func fingerprint(sha256: [UInt8]) -> String {
-        "SHA256:" + Data(sha256).base64EncodedString().replacingOccurrences(of: "=", with: "")
+        "SHA256:" + Data(sha256).base64EncodedString().replacing("=", with: "")
     }
 }

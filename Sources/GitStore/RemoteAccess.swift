@@ -1,5 +1,10 @@
 import Diagnostics
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where the credentials and the trust of remote operations come from: the environment, the
 /// command's options and git config, in the order docs/pushing.md documents. gitopsc never runs
@@ -114,7 +119,7 @@ public struct RemoteAccess: Sendable {
     static func effectiveHelpers(_ values: [String]) -> [String] {
         var helpers: [String] = []
         for value in values {
-            let trimmed = value.trimmingCharacters(in: .whitespaces)
+            let trimmed = value.trimmed()
             if trimmed.isEmpty { helpers.removeAll() } else { helpers.append(trimmed) }
         }
         return helpers
@@ -148,7 +153,7 @@ public struct RemoteAccess: Sendable {
     /// when the remote URL names one. Lines that are not such URLs are skipped, as git skips them.
     static func storeEntry(in text: String, for remote: RemoteURL) -> (line: Int, username: String, password: String)? {
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = line.trimmed()
             guard !trimmed.isEmpty, let entry = try? RemoteURL(trimmed),
                   let username = entry.username, let password = entry.password,
                   entry.transport == remote.transport,
@@ -172,8 +177,8 @@ public struct RemoteAccess: Sendable {
         ]
         guard let (value, source) = candidates.first(where: { $0.0 != nil }), var file = value else { return nil }
         if file.hasPrefix("~/") { file = home + file.dropFirst() }
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), !isFolder.boolValue else {
+        var isFolder = false
+        guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), !isFolder else {
             throw Diagnostic.error("remote.ca-bundle-missing", "\(source) names the CA bundle '\(file)', which is not a file")
         }
         return (file, source)

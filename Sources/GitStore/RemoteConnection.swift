@@ -1,6 +1,6 @@
 import CLibGit2
 import Diagnostics
-import Foundation
+import FoundationEssentials
 
 /// One connected libgit2 remote and the state its callbacks share: which credentials were
 /// offered, what each reference's push did, and why a callback refused. libgit2 calls the

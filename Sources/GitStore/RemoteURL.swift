@@ -48,7 +48,7 @@ public struct RemoteURL: Sendable, Equatable {
     /// Parses what `--push` names: a URL (`https://`, `http://`, `ssh://`, `git+ssh://`,
     /// `file://`), git's scp-like `[user@]host:path`, or a local path.
     public init(_ text: String) throws(Diagnostic) {
-        if let separator = text.range(of: "://") {
+        if let separator = text.firstRange(of: "://") {
             let scheme = text[..<separator.lowerBound].lowercased()
             let transport: Transport
             switch scheme {
@@ -115,7 +115,7 @@ public struct RemoteURL: Sendable, Equatable {
     }
 
     private static func withoutUserInfo(_ text: String) -> String {
-        guard let separator = text.range(of: "://") else { return text }
+        guard let separator = text.firstRange(of: "://") else { return text }
         let rest = text[separator.upperBound...]
         let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
         guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return text }

@@ -1,6 +1,6 @@
 import CLibGit2
 import Diagnostics
-import Foundation
+import FoundationEssentials
 
 /// The author or committer of a commit.
 public struct Signature: Sendable, Hashable {
@@ -104,7 +104,7 @@ extension GitRepository {
 /// time of the run.
 enum GitDate {
     static func parse(_ text: String, variable: String) throws(Diagnostic) -> (seconds: Int64, offsetMinutes: Int32) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmed()
         if let parsed = epoch(trimmed) ?? iso8601(trimmed) ?? rfc2822(trimmed) { return parsed }
         throw Diagnostic.error(
             "git.invalid-date",

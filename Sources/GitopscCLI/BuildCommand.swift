@@ -2,7 +2,7 @@ import ArgumentParser
 import Compiler
 import Diagnostics
 import FileSources
-import Foundation
+import FoundationEssentials
 import Kustomize
 
 struct BuildCommand: ParsableCommand {
@@ -47,32 +47,31 @@ struct BuildCommand: ParsableCommand {
         let invalid = try validateBuilds(with: builder)
         guard let outputDirectory else {
             let output = try diagnostics.reportingInputErrors { try builder.buildYAML(directories[0]) }
-            FileHandle.standardOutput.write(Data(output.utf8))
+            StandardStream.output.write(output)
             if invalid { throw ExitStatus.failed }
             return
         }
         let results = builder.buildAll(directories)
         let base = standardized(relativeTo ?? FileManager.default.currentDirectoryPath)
         var failures: [Diagnostic] = []
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: outputDirectory, isDirectory: &isFolder), !isFolder.boolValue {
+        if LocalFiles().kind(of: outputDirectory) == .file {
             diagnostics.print([Diagnostic.error("output.not-a-folder", "output folder '\(outputDirectory)' exists and is not a folder; nothing was written")])
             throw ExitStatus.inputError
         }
-        do {
-            try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        do throws(SystemError) {
+            try LocalWrites.makeFolders(outputDirectory)
         } catch {
-            diagnostics.print([Diagnostic.error("io.write", "cannot create output folder '\(outputDirectory)': \((error as NSError).posixReason)")])
+            diagnostics.print([Diagnostic.error("io.write", "cannot create output folder '\(outputDirectory)': \(error)")])
             throw ExitStatus.inputError
         }
         for (directory, result) in zip(directories, results) {
             switch result {
             case .success(let output):
                 let name = OutputNaming.fileName(for: directory, relativeTo: base)
-                do {
-                    try Data(output.utf8).write(to: URL(fileURLWithPath: outputDirectory).appendingPathComponent(name), options: .atomic)
+                do throws(SystemError) {
+                    try LocalWrites.replace(outputDirectory + "/" + name, with: Array(output.utf8))
                 } catch {
-                    failures.append(Diagnostic.error("io.write", "cannot write '\(name)': \((error as NSError).posixReason)"))
+                    failures.append(Diagnostic.error("io.write", "cannot write '\(name)': \(error)"))
                 }
             case .failure(let diagnostic):
                 failures.append(diagnostic)
@@ -103,6 +102,6 @@ public enum OutputNaming {
             path = String(path.dropFirst(base.count + 1))
         }
         while path.hasSuffix("/") { path.removeLast() }
-        return path.replacingOccurrences(of: "/", with: "__") + ".yaml"
+        return path.replacing("/", with: "__") + ".yaml"
     }
 }

@@ -3,7 +3,7 @@ import Compiler
 import Diagnostics
 import Diff
 import FileSources
-import Foundation
+import FoundationEssentials
 import GitStore
 import Schemas
 import YAML
@@ -76,7 +76,7 @@ struct CheckCommand: ParsableCommand {
             message += staleness.environments.map { "  \($0)\n" }.joined()
             message += shortDiff(committed: committed, expected: tree, stale: staleness.environments)
             message += remedy + "\n"
-            FileHandle.standardError.write(Data(message.utf8))
+            StandardStream.error.write(message)
             throw ExitStatus.failed
         }
         print("rendered output is up to date (\(counted(tree.environments.count, "environment")))")

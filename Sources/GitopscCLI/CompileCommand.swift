@@ -2,7 +2,7 @@ import ArgumentParser
 import Compiler
 import Diagnostics
 import FileSources
-import Foundation
+import FoundationEssentials
 import GitStore
 import Publisher
 import Schemas

@@ -3,7 +3,7 @@ import Compiler
 import Diagnostics
 import Diff
 import FileSources
-import Foundation
+import FoundationEssentials
 import GitStore
 import Publisher
 
@@ -108,7 +108,7 @@ struct DiffCommand: ParsableCommand {
         case "markdown": format = .markdown(maxBytes: maxBytes)
         case "json": format = .json
         default:
-            format = .text(colour: isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+            format = .text(colour: StandardStream.output.isTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
         }
         print(DiffRenderer.render(difference, as: format, byCause: byCause), terminator: "")
         if let failOn {

@@ -3,7 +3,7 @@ import Diagnostics
 import Environments
 import FileSources
 import Compiler
-import Foundation
+import FoundationEssentials
 
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

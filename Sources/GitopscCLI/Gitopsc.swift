@@ -1,7 +1,8 @@
+import Glibc
 import ArgumentParser
 import Diagnostics
 import Compiler
-import Foundation
+import FoundationEssentials
 
 /// The `gitopsc` command: subcommands only parse arguments and call the library.
 public struct Gitopsc: ParsableCommand {
@@ -27,12 +28,12 @@ extension ParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
-            Foundation.exit(0)
+            Glibc.exit(0)
         } catch {
             let code = exitCode(for: error)
             guard code == .validationFailure else { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(ExitStatus.inputError.rawValue)
+            StandardStream.error.write(fullMessage(for: error) + "\n")
+            Glibc.exit(ExitStatus.inputError.rawValue)
         }
     }
 }
@@ -57,9 +58,9 @@ struct DiagnosticOptions: ParsableArguments {
 
     /// Prints diagnostics to stderr; colour only on a terminal and without NO_COLOR.
     func print(_ diagnostics: [Diagnostic]) {
-        let colour = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let colour = StandardStream.error.isTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
         let reporter = format.reporter(colour: colour)
-        FileHandle.standardError.write(Data(reporter.report(diagnostics).utf8))
+        StandardStream.error.write(reporter.report(diagnostics))
     }
 }
 

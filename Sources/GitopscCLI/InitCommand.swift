@@ -2,7 +2,7 @@ import ArgumentParser
 import Compiler
 import Diagnostics
 import FileSources
-import Foundation
+import FoundationEssentials
 
 struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,7 +2,7 @@ import ArgumentParser
 import Compiler
 import Diagnostics
 import FileSources
-import Foundation
+import FoundationEssentials
 import Kustomize
 import YAML
 
@@ -96,7 +96,7 @@ struct KustomizeBuild: ParsableCommand {
             if !warnings.isEmpty { diagnostics.print(warnings) }
         }
         let output = try diagnostics.reportingInputErrors { try builder.buildYAML(directory) }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        StandardStream.output.write(output)
     }
 }
 
@@ -130,10 +130,10 @@ struct KustomizeEdit: ParsableCommand {
             try builder.kustomizationFile(in: standardized(FileManager.default.currentDirectoryPath))
         }
         let edited = try diagnostics.reportingInputErrors { try edit.applied(to: file.kustomization.node) }
-        do {
-            try Data(YAMLEmitter.emit(edited).utf8).write(to: URL(fileURLWithPath: file.path), options: .atomic)
+        do throws(SystemError) {
+            try LocalWrites.replace(file.path, with: Array(YAMLEmitter.emit(edited).utf8))
         } catch {
-            diagnostics.print([Diagnostic.error("io.write", "cannot write '\(file.kustomization.file)': \((error as NSError).posixReason)")])
+            diagnostics.print([Diagnostic.error("io.write", "cannot write '\(file.kustomization.file)': \(error)")])
             throw ExitStatus.inputError
         }
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Compiler
 import FileSources
-import Foundation
+import FoundationEssentials
 
 /// `--progress` / `--no-progress`: environments rendered of the total, on stderr.
 struct ProgressOptions: ParsableArguments {
@@ -13,7 +13,7 @@ struct ProgressOptions: ParsableArguments {
     /// The display to report to, nil when progress is off: by default only on a terminal and
     /// never in CI logs (CI set), so that pipes and logs stay clean.
     func display() -> ProgressDisplay? {
-        let terminal = isatty(STDERR_FILENO) == 1
+        let terminal = StandardStream.error.isTerminal
         let inCI = !(ProcessInfo.processInfo.environment["CI"] ?? "").isEmpty
         guard progress ?? (terminal && !inCI) else { return nil }
         // Asked for, it shows from the start; by default only runs long enough to wait on.
@@ -51,14 +51,14 @@ final class ProgressDisplay: Sendable {
             state.lastShown = now
             state.shown = true
             let line = "rendering environments: \(done)/\(total)"
-            FileHandle.standardError.write(Data((terminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
+            StandardStream.error.write(terminal ? "\r\u{1B}[K" + line : line + "\n")
         }
     }
 
     /// Erases the line on a terminal, before the command prints its result.
     func finish() {
         state.withValue { state in
-            if terminal && state.shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if terminal && state.shown { StandardStream.error.write("\r\u{1B}[K") }
         }
     }
 }

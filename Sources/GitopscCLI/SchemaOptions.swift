@@ -1,7 +1,7 @@
 import ArgumentParser
 import Compiler
 import FileSources
-import Foundation
+import FoundationEssentials
 import Kustomize
 import Schemas
 
@@ -38,7 +38,7 @@ extension BuildCommand {
                 against: schemas, allowUnknownFields: schemaOptions.allowUnknownFields)
         }
         if !report.problems.isEmpty { diagnostics.print(report.problems) }
-        FileHandle.standardError.write(Data((report.summary + "\n").utf8))
+        StandardStream.error.write(report.summary + "\n")
         return report.hasErrors
     }
 }

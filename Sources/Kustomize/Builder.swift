@@ -1,6 +1,6 @@
 import Diagnostics
 import FileSources
-import Foundation
+import FoundationEssentials
 import YAML
 
 /// The objects a kustomization has gathered so far, with the transformer configuration

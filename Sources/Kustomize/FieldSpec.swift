@@ -338,7 +338,7 @@ enum TransformerInput {
             switch type(of: scalar) {
             case .null: return nil
             case .int:
-                if let value = ScalarType.parseGoInteger(scalar.value.replacingOccurrences(of: "_", with: "")) { return value }
+                if let value = ScalarType.parseGoInteger(scalar.value.replacing("_", with: "")) { return value }
             case .float:
                 if let value = ScalarType.parseFloat(scalar.value), value == value.rounded(), abs(value) < 9.2e18 { return Int64(value) }
             default: break

@@ -473,7 +473,7 @@ public enum JSONPatch {
     }
 
     private static func number(_ scalar: Scalar) -> Double? {
-        if let integer = ScalarType.parseGoInteger(scalar.value.replacingOccurrences(of: "_", with: "")) {
+        if let integer = ScalarType.parseGoInteger(scalar.value.replacing("_", with: "")) {
             return Double(integer)
         }
         return ScalarType.parseFloat(scalar.value)

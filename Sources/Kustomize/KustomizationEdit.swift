@@ -1,5 +1,5 @@
 import Diagnostics
-import Foundation
+import FoundationEssentials
 import YAML
 
 /// The `kustomize edit` changes Argo CD's repo-server makes for an Application's

@@ -1,5 +1,5 @@
 import Diagnostics
-import Foundation
+import FoundationEssentials
 import YAML
 
 /// kustomize's `replacements`: copy a value from one object's field into fields of others.
@@ -189,7 +189,7 @@ struct IdSelector: CustomStringConvertible {
     var labelSelector: Node?
     var annotationSelector: Node?
     /// The fields given as regular expressions, by field name.
-    var patterns: [String: NSRegularExpression] = [:]
+    var patterns: [String: Pattern] = [:]
 
     static let patternCharacters = Set("*+?()[]{}|^$\\")
 
@@ -208,7 +208,7 @@ struct IdSelector: CustomStringConvertible {
 
     private func matches(_ field: String, _ wanted: String, _ actual: String) -> Bool {
         if let pattern = patterns[field] {
-            return pattern.firstMatch(in: actual, range: NSRange(actual.startIndex..., in: actual)) != nil
+            return pattern.matches(actual)
         }
         return wanted.isEmpty || wanted == actual
     }
@@ -367,7 +367,7 @@ enum FieldPath {
             }
             text = json
         } else {
-            text = YAMLEmitter.emitAsWritten(updated).trimmingCharacters(in: .whitespacesAndNewlines)
+            text = YAMLEmitter.emitAsWritten(updated).trimmed()
         }
         return .string(text, mark: node.mark)
     }

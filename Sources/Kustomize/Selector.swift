@@ -1,15 +1,15 @@
 import Diagnostics
-import Foundation
+import FoundationEssentials
 import YAML
 
 /// A patch target: group, version, kind, name and namespace as anchored regular
 /// expressions, and Kubernetes label/annotation selectors.
 public struct Selector: Sendable {
-    var group: NSRegularExpression?
-    var version: NSRegularExpression?
-    var kind: NSRegularExpression?
-    var name: NSRegularExpression?
-    var namespace: NSRegularExpression?
+    var group: Pattern?
+    var version: Pattern?
+    var kind: Pattern?
+    var name: Pattern?
+    var namespace: Pattern?
     var labelSelector: LabelSelector?
     var annotationSelector: LabelSelector?
 
@@ -35,18 +35,16 @@ public struct Selector: Sendable {
         }
     }
 
-    static func anchored(_ node: Node?) throws(Diagnostic) -> NSRegularExpression? {
+    static func anchored(_ node: Node?) throws(Diagnostic) -> Pattern? {
         guard let node, let pattern = node.text, !pattern.isEmpty else { return nil }
-        do {
-            return try NSRegularExpression(pattern: "^(?:\(pattern))$")
-        } catch {
+        guard let compiled = Pattern("^(?:\(pattern))$") else {
             throw Diagnostic.error("kustomize.invalid", "invalid regular expression '\(pattern)'", at: node.mark.location)
         }
+        return compiled
     }
 
-    private static func matches(_ regex: NSRegularExpression?, _ text: String) -> Bool {
-        guard let regex else { return true }
-        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    private static func matches(_ pattern: Pattern?, _ text: String) -> Bool {
+        pattern?.matches(text) ?? true
     }
 
     /// kustomize matches names and namespaces against both the original and the current id.
@@ -81,18 +79,18 @@ struct LabelSelector: Sendable {
             throw Diagnostic.error("kustomize.invalid", "a selector must be a string", at: node.mark.location)
         }
         for term in splitOutsideBrackets(text, on: ",", open: "(", close: ")") {
-            let term = term.trimmingCharacters(in: .whitespaces)
+            let term = term.trimmed()
             if term.isEmpty { continue }
-            if let range = term.range(of: " notin ") {
-                requirements.append(.notIn(String(term[..<range.lowerBound]).trimmingCharacters(in: .whitespaces), LabelSelector.values(term[range.upperBound...])))
-            } else if let range = term.range(of: " in ") {
-                requirements.append(.isIn(String(term[..<range.lowerBound]).trimmingCharacters(in: .whitespaces), LabelSelector.values(term[range.upperBound...])))
-            } else if let range = term.range(of: "!=") {
-                requirements.append(.notEquals(trim(term[..<range.lowerBound]), trim(term[range.upperBound...])))
-            } else if let range = term.range(of: "==") ?? term.range(of: "=") {
-                requirements.append(.equals(trim(term[..<range.lowerBound]), trim(term[range.upperBound...])))
+            if let range = term.firstRange(of: " notin ") {
+                requirements.append(.notIn(String(term[..<range.lowerBound]).trimmed(), LabelSelector.values(term[range.upperBound...])))
+            } else if let range = term.firstRange(of: " in ") {
+                requirements.append(.isIn(String(term[..<range.lowerBound]).trimmed(), LabelSelector.values(term[range.upperBound...])))
+            } else if let range = term.firstRange(of: "!=") {
+                requirements.append(.notEquals(term[..<range.lowerBound].trimmed(), term[range.upperBound...].trimmed()))
+            } else if let range = term.firstRange(of: "==") ?? term.firstRange(of: "=") {
+                requirements.append(.equals(term[..<range.lowerBound].trimmed(), term[range.upperBound...].trimmed()))
             } else if term.hasPrefix("!") {
-                requirements.append(.doesNotExist(trim(term.dropFirst())))
+                requirements.append(.doesNotExist(term.dropFirst().trimmed()))
             } else {
                 requirements.append(.exists(term))
             }
@@ -100,8 +98,10 @@ struct LabelSelector: Sendable {
     }
 
     private static func values(_ text: Substring) -> Set<String> {
-        let inner = text.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "()"))
-        return Set(inner.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        let parenthesis: (Character) -> Bool = { $0 == "(" || $0 == ")" }
+        let trimmed = text.trimmed()
+        let inner = trimmed.drop(while: parenthesis).reversed().drop(while: parenthesis).reversed()
+        return Set(String(inner).split(separator: ",").map { $0.trimmed() })
     }
 
     func matches(_ labels: [String: String]) -> Bool {
@@ -116,8 +116,4 @@ struct LabelSelector: Sendable {
             }
         }
     }
-}
-
-private func trim(_ text: Substring) -> String {
-    text.trimmingCharacters(in: .whitespaces)
 }

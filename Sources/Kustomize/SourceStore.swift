@@ -1,6 +1,6 @@
 import Diagnostics
 import FileSources
-import Foundation
+import FoundationEssentials
 import YAML
 
 /// Reads and parses source files once per process, however many builds use them.

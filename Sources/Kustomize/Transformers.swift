@@ -1,5 +1,5 @@
 import Diagnostics
-import Foundation
+import FoundationEssentials
 import YAML
 
 /// kustomize v5.5.0's built-in field-spec transformers. Each takes its kustomization field's
@@ -271,7 +271,7 @@ struct ImageUpdate {
     var newTag: String
     var digest: String
     var tagSuffix: String
-    let pattern: NSRegularExpression
+    let pattern: Pattern
 
     init(_ entry: Node) throws(Diagnostic) {
         name = try TransformerInput.string(entry["name"], field: "name") ?? ""
@@ -280,15 +280,14 @@ struct ImageUpdate {
         digest = try TransformerInput.string(entry["digest"], field: "digest") ?? ""
         tagSuffix = try TransformerInput.string(entry["tagSuffix"], field: "tagSuffix") ?? ""
         // kustomize uses the name as a regular expression, unescaped.
-        do {
-            pattern = try NSRegularExpression(pattern: "^" + name + "(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$")
-        } catch {
+        guard let pattern = Pattern("^" + name + "(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$") else {
             throw Diagnostic.error("kustomize.invalid", "image name '\(name)' is not a valid pattern", at: entry["name"]?.mark.location)
         }
+        self.pattern = pattern
     }
 
     func matches(_ image: String) -> Bool {
-        pattern.firstMatch(in: image, range: NSRange(image.startIndex..., in: image)) != nil
+        pattern.matches(image)
     }
 
     /// kustomize's `image.Split`: name, tag and digest of `[host[:port]/]path[:tag][@digest]`.

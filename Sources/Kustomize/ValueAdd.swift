@@ -1,5 +1,5 @@
 import Diagnostics
-import Foundation
+import FoundationEssentials
 import YAML
 
 /// kustomize's `ValueAddTransformer` (v5.5.0): writes one string into a field of the
@@ -28,7 +28,7 @@ struct ValueAdd {
         if let path = config["targetFilePath"] {
             throw Diagnostic.error("kustomize.plugin", "ValueAddTransformer: 'targetFilePath' is not supported; list the targets in 'targets'", at: path.mark.location)
         }
-        let trimmed = (try TransformerInput.string(config["value"], field: "value") ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = (try TransformerInput.string(config["value"], field: "value") ?? "").trimmed()
         value = trimmed.isEmpty ? String(root.split(separator: "/").last ?? "") : trimmed
         let entries = try config["targets"].map { (node: Node) throws(Diagnostic) in try TransformerInput.list(node, field: "targets") } ?? []
         guard !entries.isEmpty else {

@@ -1,5 +1,5 @@
 import Diagnostics
-import Foundation
+import FoundationEssentials
 import YAML
 
 /// One entry of a kustomization's `vars` (deprecated in kustomize, still supported by v5):

@@ -91,13 +91,22 @@ public enum OperatorManifests {
         return value
     }
 
+    // Compiled once: a pattern is parsed whenever a `Regex` is made, literals included.
+    private static let digestPinned = Pattern(#"@sha256:[0-9a-f]{64}$"#)!
+
+    /// Whether an image reference ends in a digest (`…@sha256:<64 hex digits>`).
+    public static func isPinnedByDigest(_ image: String) -> Bool {
+        digestPinned.matches(image)
+    }
+    private static let goDuration = Pattern(#"^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"#)!
+
     /// The catalog image of `operator.catalogSource`, which must be pinned by digest.
     static func pinnedCatalogImage(_ catalog: Section) throws(Diagnostic) -> String {
         guard let image = try catalog.string("image") else {
             throw .error("manifests.catalog-image", "operator.catalogSource needs an image", at: catalog.location)
         }
         // A tag can move under a running cluster; only a digest makes the output reproducible.
-        guard image.contains(/@sha256:[0-9a-f]{64}$/) else {
+        guard isPinnedByDigest(image) else {
             throw .error(
                 "manifests.catalog-image-digest",
                 "operator.catalogSource.image must be pinned by digest (…@sha256:<64 hex digits>), found '\(image)'",
@@ -116,7 +125,7 @@ public enum OperatorManifests {
         if let publisher = try catalog.string("publisher") { spec.append(("publisher", .string(publisher))) }
         if let interval = try catalog.string("pollInterval") {
             // OLM parses the interval with Go's time.ParseDuration.
-            guard interval.wholeMatch(of: /([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+/) != nil else {
+            guard goDuration.matches(interval) else {
                 throw .error(
                     "manifests.catalog-poll-interval",
                     "operator.catalogSource.pollInterval must be a Go duration such as 30m or 1h30m, found '\(interval)'",

@@ -1,7 +1,7 @@
 import Compiler
 import Diagnostics
 import FileSources
-import Foundation
+import FoundationEssentials
 import GitStore
 
 /// What `gitopsc publish` does: compile the sources (the working tree or a revision) and
@@ -98,7 +98,7 @@ public enum Publisher {
         guard let remote, case let clean = RemoteURL.redacted(remote), clean != remote else { return list }
         return DiagnosticList(list.diagnostics.map { diagnostic in
             var copy = diagnostic
-            copy.message = copy.message.replacingOccurrences(of: remote, with: clean)
+            copy.message = copy.message.replacing(remote, with: clean)
             return copy
         })
     }

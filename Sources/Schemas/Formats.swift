@@ -1,6 +1,6 @@
 import Diagnostics
 import FileSources
-import Foundation
+import FoundationEssentials
 import YAML
 
 /// The OpenAPI `format`s whose values the API server checks. Other formats are
@@ -31,13 +31,12 @@ enum Formats {
 /// The regular expressions of schemas, compiled once per pattern and run: the same pattern
 /// (a quantity's, a name's) recurs across a CRD, and most are never used.
 enum Regexes {
-    private static let compiled = Memo<NSRegularExpression?>()
+    private static let compiled = Memo<Pattern?>()
 
     /// Whether `text` contains a match (JSON Schema's `pattern` is not anchored). A pattern
-    /// ICU cannot compile matches nothing, so the value is reported rather than passed.
+    /// that does not compile matches nothing, so the value is reported rather than passed.
     static func matches(_ pattern: String, _ text: String) -> Bool {
-        let regex = try? compiled.value(for: pattern) { () throws(Diagnostic) in try? NSRegularExpression(pattern: pattern) }
-        guard let regex = regex ?? nil else { return false }
-        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        let compiled = try? compiled.value(for: pattern) { () throws(Diagnostic) in Pattern(pattern) }
+        return (compiled ?? nil)?.matches(text) ?? false
     }
 }

@@ -1,5 +1,10 @@
 import Diagnostics
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import YAML
 
 /// One schema file, read but not yet parsed.

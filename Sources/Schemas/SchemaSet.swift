@@ -1,6 +1,6 @@
 import Diagnostics
 import FileSources
-import Foundation
+import FoundationEssentials
 import YAML
 
 /// The schemas a run validates objects against, by API group, version and kind: the

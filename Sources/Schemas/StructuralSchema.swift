@@ -1,5 +1,5 @@
 import Diagnostics
-import Foundation
+import FoundationEssentials
 import YAML
 
 /// One node of an OpenAPI v3 schema as the API server reads a CustomResourceDefinition's

@@ -1,5 +1,5 @@
 import Diagnostics
-import Foundation
+import FoundationEssentials
 import YAML
 
 /// One step of a path into an object: a mapping key or a list index.
@@ -19,7 +19,7 @@ public enum PathStep: Hashable, Sendable {
                 if isPlain(key) {
                     text += (text.isEmpty ? "" : ".") + key
                 } else {
-                    text += "['" + key.replacingOccurrences(of: "'", with: "\\'") + "']"
+                    text += "['" + key.replacing("'", with: "\\'") + "']"
                 }
             }
         }

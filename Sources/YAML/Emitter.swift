@@ -158,8 +158,7 @@ enum OutputScalar {
         case .bool:
             return (scalar.value.lowercased() == "true" ? "true" : "false", YAML_PLAIN_SCALAR_STYLE)
         case .int:
-            let plain = scalar.value.replacingOccurrences(of: "_", with: "")
-            return (ScalarType.goIntegerText(plain) ?? plain, YAML_PLAIN_SCALAR_STYLE)
+            return (ScalarType.canonical(scalar.value, as: .int), YAML_PLAIN_SCALAR_STYLE)
         case .float:
             guard let value = ScalarType.parseFloat(scalar.value) else {
                 return (scalar.value, YAML_PLAIN_SCALAR_STYLE)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The type of a scalar value.
 ///
@@ -73,7 +73,7 @@ public enum ScalarType: Sendable, Hashable {
 
     /// go-yaml ignores `_` in numbers; most scalars have none, so skip the copy then.
     static func withoutUnderscores(_ text: String) -> String {
-        text.utf8.contains(UInt8(ascii: "_")) ? text.replacingOccurrences(of: "_", with: "") : text
+        text.utf8.contains(UInt8(ascii: "_")) ? String(text.filter { $0 != "_" }) : text
     }
 
     /// go-yaml v2's resolution of a plain scalar: used to decide whether a string must be
@@ -107,7 +107,7 @@ public enum ScalarType: Sendable, Hashable {
     public static func canonical(_ text: String, as type: ScalarType) -> String {
         switch type {
         case .int:
-            let plain = text.replacingOccurrences(of: "_", with: "")
+            let plain = withoutUnderscores(text)
             return goIntegerText(plain) ?? plain
         case .float:
             return parseFloat(text).map { "\($0)" } ?? text
@@ -126,7 +126,7 @@ public enum ScalarType: Sendable, Hashable {
         case ".inf", "+.inf": return .infinity
         case "-.inf": return -.infinity
         case ".nan": return .nan
-        default: return Double(text.replacingOccurrences(of: "_", with: ""))
+        default: return Double(withoutUnderscores(text))
         }
     }
 
@@ -231,9 +231,26 @@ public enum ScalarType: Sendable, Hashable {
         return bytes.isEmpty
     }
 
-    /// go-yaml's `isBase60Float`: `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`.
+    /// go-yaml's `isBase60Float`: `^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$`, by hand:
+    /// a scalar is typed on every read, and compiling the pattern each time cost more than
+    /// the rest of the typing.
     static func isBase60Float(_ text: String) -> Bool {
-        text.range(of: #"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$"#, options: .regularExpression) != nil
+        var scanner = DigitScanner(text)
+        scanner.skip { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }
+        guard scanner.skip(isDigit) else { return false }
+        scanner.skipAll { isDigit($0) || $0 == UInt8(ascii: "_") }
+        var sexagesimalGroups = 0
+        while scanner.skip({ $0 == UInt8(ascii: ":") }) {
+            // `[0-5]?[0-9]`: one digit, or two when the first is at most 5.
+            guard let first = scanner.peek else { return false }
+            let count = scanner.digitRun()
+            guard count == 1 || (count == 2 && first <= UInt8(ascii: "5")) else { return false }
+            sexagesimalGroups += 1
+        }
+        if scanner.skip({ $0 == UInt8(ascii: ".") }) {
+            scanner.skipAll { isDigit($0) || $0 == UInt8(ascii: "_") }
+        }
+        return sexagesimalGroups > 0 && scanner.atEnd
     }
 
     /// A timestamp go-yaml reads as one: one of its forms, with a date and time that exist
@@ -243,16 +260,74 @@ public enum ScalarType: Sendable, Hashable {
     }
 
     /// The timestamp forms go-yaml accepts: `2006-1-2T15:4:5.999999999Z07:00`,
-    /// `2006-1-2t15:4:5.999999999Z07:00`, `2006-1-2 15:4:5.999999999`, `2006-1-2`.
+    /// `2006-1-2t15:4:5.999999999Z07:00`, `2006-1-2 15:4:5.999999999`, `2006-1-2`; that is
+    /// `[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}` then optionally `[Tt]` + time + (`Z` or `[-+]hh:mm`),
+    /// or ` ` + time, where time is `h:m:s(\.[0-9]+)?` with one or two digits each.
     static func hasTimestampForm(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        // go-yaml first checks for the `dddd-` prefix before trying the layouts.
-        guard bytes.count >= 5, bytes[0..<4].allSatisfy(isDigit), bytes[4] == UInt8(ascii: "-") else {
-            return false
+        var scanner = DigitScanner(text)
+        guard scanner.digits(min: 4, max: 4), scanner.skip({ $0 == UInt8(ascii: "-") }),
+              scanner.digits(min: 1, max: 2), scanner.skip({ $0 == UInt8(ascii: "-") }),
+              scanner.digits(min: 1, max: 2) else { return false }
+        if scanner.atEnd { return true }
+        func time() -> Bool {
+            guard scanner.digits(min: 1, max: 2), scanner.skip({ $0 == UInt8(ascii: ":") }),
+                  scanner.digits(min: 1, max: 2), scanner.skip({ $0 == UInt8(ascii: ":") }),
+                  scanner.digits(min: 1, max: 2) else { return false }
+            if scanner.skip({ $0 == UInt8(ascii: ".") }) {
+                return scanner.digits(min: 1, max: .max)
+            }
+            return true
         }
-        return text.range(
-            of: #"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(([Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?(Z|[-+][0-9]{2}:[0-9]{2}))|( [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(\.[0-9]+)?))?$"#,
-            options: .regularExpression
-        ) != nil
+        if scanner.skip({ $0 == UInt8(ascii: " ") }) {
+            return time() && scanner.atEnd
+        }
+        guard scanner.skip({ $0 == UInt8(ascii: "T") || $0 == UInt8(ascii: "t") }), time() else { return false }
+        if scanner.skip({ $0 == UInt8(ascii: "Z") }) { return scanner.atEnd }
+        guard scanner.skip({ $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }),
+              scanner.digits(min: 2, max: 2), scanner.skip({ $0 == UInt8(ascii: ":") }),
+              scanner.digits(min: 2, max: 2) else { return false }
+        return scanner.atEnd
+    }
+}
+
+/// A cursor over a scalar's bytes for the number and timestamp forms above. A run of digits
+/// is taken whole, as the patterns' greedy `[0-9]{m,n}` followed by a non-digit takes it.
+struct DigitScanner {
+    private let bytes: [UInt8]
+    private var index = 0
+
+    init(_ text: String) {
+        bytes = Array(text.utf8)
+    }
+
+    var atEnd: Bool { index == bytes.count }
+    var peek: UInt8? { peek(at: 0) }
+
+    func peek(at offset: Int) -> UInt8? {
+        index + offset < bytes.count ? bytes[index + offset] : nil
+    }
+
+    /// Takes one byte that `matches`, if the next one does.
+    @discardableResult
+    mutating func skip(_ matches: (UInt8) -> Bool) -> Bool {
+        guard let byte = peek, matches(byte) else { return false }
+        index += 1
+        return true
+    }
+
+    mutating func skipAll(_ matches: (UInt8) -> Bool) {
+        while skip(matches) {}
+    }
+
+    /// Takes the run of digits ahead and returns its length.
+    mutating func digitRun() -> Int {
+        let start = index
+        skipAll(ScalarType.isDigit)
+        return index - start
+    }
+
+    /// Takes the run of digits ahead; true when its length is within `min...max`.
+    mutating func digits(min: Int, max: Int) -> Bool {
+        (min...max).contains(digitRun())
     }
 }
