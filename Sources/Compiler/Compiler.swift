@@ -343,11 +343,11 @@ public final class Compiler: Sendable {
         case .scalar: return false
         case .sequence(let items):
             return items.contains { item in
-                (item["name"]?.text?.contains("${") ?? false) || holdsMatchedPlaceholder(item, images: images)
+                (item["name"]?.text.map(Placeholders.mentionsPlaceholder) ?? false) || holdsMatchedPlaceholder(item, images: images)
             }
         case .mapping(let entries):
             return entries.contains { entry in
-                (images && entry.name == "image" && entry.value.text?.contains("${") == true) || holdsMatchedPlaceholder(entry.value, images: images)
+                (images && entry.name == "image" && entry.value.text.map(Placeholders.mentionsPlaceholder) == true) || holdsMatchedPlaceholder(entry.value, images: images)
             }
         }
     }
@@ -358,13 +358,13 @@ public final class Compiler: Sendable {
         if holdsPlaceholder(object.node) { return true }
         guard object.gvk.kind == "Secret", let entries = object.node["data"]?.entries else { return false }
         return entries.contains { entry in
-            entry.value.text.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self).contains("${") } ?? false
+            entry.value.text.flatMap { Data(base64Encoded: $0) }.map { Placeholders.mentionsPlaceholder(String(decoding: $0, as: UTF8.self)) } ?? false
         }
     }
 
     private func holdsPlaceholder(_ node: Node) -> Bool {
         switch node.content {
-        case .scalar(let scalar): return scalar.value.contains("${")
+        case .scalar(let scalar): return Placeholders.mentionsPlaceholder(scalar.value)
         case .sequence(let items): return items.contains(where: holdsPlaceholder)
         case .mapping(let entries): return entries.contains { holdsPlaceholder($0.key) || holdsPlaceholder($0.value) }
         }

@@ -50,32 +50,50 @@ enum Placeholders {
     /// Walks a node; problems are collected, and a scalar that cannot be resolved is kept
     /// as written (the caller throws before anything uses it).
     private static func substitute(in node: Node, for environment: Environment, resolving: [String], problems: inout [Diagnostic]) -> Node {
+        substituted(in: node, for: environment, resolving: resolving, problems: &problems) ?? node
+    }
+
+    /// The node with its placeholders replaced, or nil when it holds none: most of a tree
+    /// holds none, and is then neither copied nor rebuilt.
+    private static func substituted(in node: Node, for environment: Environment, resolving: [String], problems: inout [Diagnostic]) -> Node? {
         switch node.content {
         case .scalar(let scalar):
-            guard scalar.value.contains("${") else { return node }
+            guard mentionsPlaceholder(scalar.value) else { return nil }
             do {
                 return try substitute(scalar, at: node.mark, for: environment, resolving: resolving)
             } catch {
                 problems += error.diagnostics
-                return node
+                return nil
             }
-        case .sequence(let items):
-            var copy = node
-            var result: [Node] = []
-            result.reserveCapacity(items.count)
-            for item in items { result.append(substitute(in: item, for: environment, resolving: resolving, problems: &problems)) }
-            copy.content = .sequence(result)
-            return copy
-        case .mapping(let entries):
-            var copy = node
-            var result: [MappingEntry] = []
-            result.reserveCapacity(entries.count)
-            for entry in entries {
-                result.append(MappingEntry(key: entry.key, value: substitute(in: entry.value, for: environment, resolving: resolving, problems: &problems)))
+        case .sequence(var items):
+            var changed = false
+            for index in items.indices {
+                if let item = substituted(in: items[index], for: environment, resolving: resolving, problems: &problems) {
+                    items[index] = item
+                    changed = true
+                }
             }
-            copy.content = .mapping(result)
-            return copy
+            return changed ? Node(.sequence(items), mark: node.mark) : nil
+        case .mapping(var entries):
+            var changed = false
+            for index in entries.indices {
+                if let value = substituted(in: entries[index].value, for: environment, resolving: resolving, problems: &problems) {
+                    entries[index].value = value
+                    changed = true
+                }
+            }
+            return changed ? Node(.mapping(entries), mark: node.mark) : nil
         }
+    }
+
+    /// Whether the text has a `${`: a byte scan, as every scalar of every rendered tree asks.
+    static func mentionsPlaceholder(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "{"), previous == UInt8(ascii: "$") { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// One scalar: each placeholder in it is looked up, and every one that fails is reported.

@@ -136,14 +136,22 @@ private struct Loading {
             }
             diagnostics += validator.diagnostics
         }
-        var environments: [Environment] = []
-        for name in order {
-            let (names, complete) = chain(of: name)
+        // Parents first, so that each environment merges only its own layer over its
+        // parent's result: a fleet of clusters below one parent merges that parent once.
+        var built: [String: Environment] = [:]
+        let chains = Dictionary(uniqueKeysWithValues: order.map { ($0, chain(of: $0)) })
+        for name in order.sorted(by: { chains[$0]!.names.count < chains[$1]!.names.count }) {
+            let (names, complete) = chains[name]!
             let layers = names.compactMap { layer in
                 files[layer]?.node.map { EnvironmentLayer(name: layer, file: files[layer]!.display, node: $0) }
             }
             guard complete, layers.count == names.count else { continue }
-            let environment = Self.build(name: name, layers: layers)
+            built[name] = Self.build(name: name, layers: layers, parent: names.count > 1 ? built[names[names.count - 2]] : nil)
+        }
+        var environments: [Environment] = []
+        for name in order {
+            guard let environment = built[name] else { continue }
+            let names = environment.chain
             if faulty.isDisjoint(with: names) {
                 checkPatchOverrides(environment)
                 if !environment.isAbstract { checkConcrete(environment) }
@@ -233,11 +241,12 @@ private struct Loading {
         }
     }
 
-    /// Merges the layers (root first) into one environment.
-    static func build(name: String, layers: [EnvironmentLayer]) -> Environment {
-        var spec = Node(.mapping([]), mark: layers[0].node.mark)
-        var patches: [Node] = []
-        for layer in layers {
+    /// Merges the layers (root first) into one environment; with the `parent` built from
+    /// all but the last layer, merges just the last one over it (the same result).
+    static func build(name: String, layers: [EnvironmentLayer], parent: Environment? = nil) -> Environment {
+        var spec = parent?.spec ?? Node(.mapping([]), mark: layers[0].node.mark)
+        var patches: [Node] = parent?.patches ?? []
+        for layer in parent == nil ? layers[...] : layers.suffix(1) {
             var body = layer.node
             body["extends"] = nil
             body["abstract"] = nil

@@ -41,10 +41,16 @@ public enum LocalWrites {
     }
 
     /// Writes a new file, or replaces the file at `path` by renaming a finished temporary
-    /// file over it: a reader sees the old file or the new one, never part of either. The
+    /// file over it: a reader of an existing file sees the old file or the new one, never
+    /// part of either. The
     /// file is not flushed to the disk (as `kubectl kustomize -o` and `git checkout` do not
     /// flush): the output is derived, and a later run writes it again.
     public static func replace(_ path: String, with bytes: [UInt8]) throws(SystemError) {
+        // A new file needs no temporary: there is no old file a reader could miss, and a
+        // failed write removes it. It saves the rename, which costs as much as the write.
+        do {
+            return try create(path, with: bytes)
+        } catch where error.code == EEXIST {}
         let (descriptor, temporary) = try createTemporary(besides: path)
         do {
             try writeAll(bytes, to: descriptor)

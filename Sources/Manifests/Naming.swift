@@ -8,7 +8,10 @@ public enum KubernetesNames {
     /// (so `production/east-1` gives `production-east-1`), no `-` at either end, at most
     /// `limit` characters (253 for most objects, 63 where the name is also a DNS label).
     public static func name(_ text: String, limit: Int = 253) -> String {
-        let mapped = String(text.lowercased().map { isLowerAlphanumeric($0) ? $0 : "-" })
+        let mapped = mappedASCII(text) { byte in
+            let lower = isUpperASCII(byte) ? byte | 0x20 : byte
+            return isLowerAlphanumericASCII(lower) ? lower : UInt8(ascii: "-")
+        } ?? String(text.lowercased().map { isLowerAlphanumeric($0) ? $0 : "-" })
         return fitted(mapped, original: text, limit: limit, separator: "-")
     }
 
@@ -16,7 +19,10 @@ public enum KubernetesNames {
     /// any other character outside `A-Za-z0-9._-` becomes `-`, alphanumeric at both ends,
     /// at most 63 characters.
     public static func labelValue(_ text: String) -> String {
-        let mapped = String(text.map { character -> Character in
+        let mapped = mappedASCII(text) { byte in
+            if byte == UInt8(ascii: "/") { return UInt8(ascii: ".") }
+            return isLabelByte(byte) ? byte : UInt8(ascii: "-")
+        } ?? String(text.map { character -> Character in
             if character == "/" { return "." }
             return isAlphanumeric(character) || character == "." || character == "_" || character == "-" ? character : "-"
         })
@@ -25,26 +31,37 @@ public enum KubernetesNames {
 
     /// Whether `text` is a valid label value as the API server checks it.
     public static func isValidLabelValue(_ text: String) -> Bool {
-        text.isEmpty || (text.count <= 63 && isLabelSegment(text))
+        text.isEmpty || (text.utf8.count <= 63 && isLabelSegment(text.utf8[...]))
     }
 
     /// Whether `text` is a valid label or annotation key: an optional DNS-subdomain prefix and
-    /// `/`, then a name of at most 63 characters.
+    /// `/`, then a name of at most 63 characters. Every allowed character is ASCII, so the
+    /// bytes decide (a non-ASCII byte fails as its character would).
     public static func isValidLabelKey(_ text: String) -> Bool {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard let name = parts.last, parts.count <= 2, !name.isEmpty, name.count <= 63,
-              isLabelSegment(Substring(name)) else { return false }
+        let parts = text.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard let name = parts.last, parts.count <= 2, !name.isEmpty, name.count <= 63, isLabelSegment(name) else { return false }
         guard parts.count == 2 else { return true }
         let prefix = parts[0]
-        return !prefix.isEmpty && prefix.count <= 253 && prefix.split(separator: ".", omittingEmptySubsequences: false).allSatisfy {
-            !$0.isEmpty && $0.count <= 63 && $0.allSatisfy { isLowerAlphanumeric($0) || $0 == "-" }
-                && isLowerAlphanumeric($0.first!) && isLowerAlphanumeric($0.last!)
+        return !prefix.isEmpty && prefix.count <= 253 && prefix.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).allSatisfy {
+            !$0.isEmpty && $0.count <= 63 && $0.allSatisfy { isLowerAlphanumericASCII($0) || $0 == UInt8(ascii: "-") }
+                && isLowerAlphanumericASCII($0.first!) && isLowerAlphanumericASCII($0.last!)
         }
     }
 
-    private static func isLabelSegment<S: StringProtocol>(_ text: S) -> Bool {
-        guard let first = text.first, let last = text.last, isAlphanumeric(first), isAlphanumeric(last) else { return false }
-        return text.allSatisfy { isAlphanumeric($0) || $0 == "." || $0 == "_" || $0 == "-" }
+    private static func isLabelSegment(_ bytes: Substring.UTF8View) -> Bool {
+        guard let first = bytes.first, let last = bytes.last, isAlphanumericASCII(first), isAlphanumericASCII(last) else { return false }
+        return bytes.allSatisfy(isLabelByte)
+    }
+
+    private static func isLabelByte(_ byte: UInt8) -> Bool {
+        isAlphanumericASCII(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+    }
+
+    /// The text with each byte mapped, when it is ASCII without a carriage return (so that
+    /// each character is one byte; `\r\n` is one character); nil otherwise.
+    private static func mappedASCII(_ text: String, _ map: (UInt8) -> UInt8) -> String? {
+        guard text.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\r") }) else { return nil }
+        return String(decoding: text.utf8.map(map), as: UTF8.self)
     }
 
     /// Trims non-alphanumerics from both ends; over `limit`, keeps a prefix and appends a hash
@@ -76,12 +93,22 @@ public enum KubernetesNames {
 
     // ASCII only: a range of Characters would also admit combined forms such as `á`.
     private static func isLowerAlphanumeric(_ character: Character) -> Bool {
-        guard let byte = character.asciiValue else { return false }
-        return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        character.asciiValue.map(isLowerAlphanumericASCII) ?? false
     }
 
     private static func isAlphanumeric(_ character: Character) -> Bool {
-        guard let byte = character.asciiValue else { return false }
-        return isLowerAlphanumeric(character) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+        character.asciiValue.map(isAlphanumericASCII) ?? false
+    }
+
+    private static func isLowerAlphanumericASCII(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
+    private static func isUpperASCII(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+    }
+
+    private static func isAlphanumericASCII(_ byte: UInt8) -> Bool {
+        isLowerAlphanumericASCII(byte) || isUpperASCII(byte)
     }
 }

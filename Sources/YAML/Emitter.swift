@@ -120,9 +120,15 @@ private struct EventWriter {
                     yaml_mapping_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_MAPPING_STYLE)
                     send(&event)
                     steps.append(.mappingEnd)
-                    for entry in (asWritten ? entries : entries.sorted(by: { KeyOrder.less($0.name, $1.name) })).reversed() {
-                        steps.append(.node(entry.value))
-                        steps.append(.key(entry.name))
+                    // Sorted by index, so that entries are not copied; most mappings gitopsc
+                    // emits were built or written in order already and skip the sort.
+                    var order = Array(entries.indices)
+                    if !asWritten, !entries.indices.dropFirst().allSatisfy({ !KeyOrder.less(entries[$0].name, entries[$0 - 1].name) }) {
+                        order.sort { KeyOrder.less(entries[$0].name, entries[$1].name) }
+                    }
+                    for index in order.reversed() {
+                        steps.append(.node(entries[index].value))
+                        steps.append(.key(entries[index].name))
                     }
                 }
             case .key(let name):
@@ -140,9 +146,15 @@ private struct EventWriter {
 
     mutating func scalarEvent(_ text: String, style: yaml_scalar_style_t) {
         var event = yaml_event_t()
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBufferPointer { pointer in
-            _ = yaml_scalar_event_initialize(&event, nil, nil, pointer.baseAddress, Int32(pointer.count), 1, 1, style)
+        var text = text
+        var empty: UInt8 = 0
+        // libyaml copies the value into the event, so the string's own bytes will do (and
+        // any non-null pointer for an empty one).
+        text.withUTF8 { bytes in
+            withUnsafeMutablePointer(to: &empty) { fallback in
+                let value = bytes.baseAddress.map(UnsafeMutablePointer.init(mutating:)) ?? fallback
+                _ = yaml_scalar_event_initialize(&event, nil, nil, value, Int32(bytes.count), 1, 1, style)
+            }
         }
         send(&event)
     }
@@ -186,7 +198,7 @@ enum OutputScalar {
     /// go-yaml v2's choice for a string: literal when multi-line, double-quoted when the
     /// plain form would read as another type; libyaml may still pick a safer style.
     static func stringStyle(_ text: String) -> yaml_scalar_style_t {
-        if text.utf8.contains(UInt8(ascii: "\n")) { return YAML_LITERAL_SCALAR_STYLE }
+        if ScalarType.containsByte(text, UInt8(ascii: "\n")) { return YAML_LITERAL_SCALAR_STYLE }
         if ScalarType.v2NeedsQuotes(text) { return YAML_DOUBLE_QUOTED_SCALAR_STYLE }
         return YAML_PLAIN_SCALAR_STYLE
     }

@@ -41,6 +41,17 @@ public struct Scalar: Sendable, Hashable {
         self.style = style
         self.tag = tag
     }
+
+    /// Whether the scalar is null: `ScalarType.of(self) == .null`, without typing the
+    /// untagged ones, since every `Node.text` asks.
+    public var isNull: Bool {
+        if tag != nil { return ScalarType.of(self) == .null }
+        guard style == .plain, value.utf8.count <= 4 else { return false }
+        switch value {
+        case "", "~", "null", "Null", "NULL": return true
+        default: return false
+        }
+    }
 }
 
 public struct MappingEntry: Sendable {
@@ -137,11 +148,11 @@ public struct Node: Sendable {
         scalar.map(ScalarType.of)
     }
 
-    public var isNull: Bool { type == .null }
+    public var isNull: Bool { scalar?.isNull ?? false }
 
     /// The scalar text when this node is a scalar that is not null.
     public var text: String? {
-        guard let scalar, type != .null else { return nil }
+        guard let scalar, !scalar.isNull else { return nil }
         return scalar.value
     }
 
