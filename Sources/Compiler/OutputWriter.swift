@@ -40,8 +40,9 @@ public enum OutputWriter {
             try OwnershipManifest.read(bytes, file: output + "/" + manifestPath, layout: layout)
         }
         let deletions = (previous?.paths ?? []).filter { tree.files[$0] == nil }
+        var realFolders: Set<String> = []
         for path in tree.files.keys.sorted() + deletions {
-            try checkContained(path, in: output)
+            try checkContained(path, in: output, realFolders: &realFolders)
         }
         var summary = Summary()
         var madeFolders: Set<String> = []
@@ -98,13 +99,18 @@ public enum OutputWriter {
 
     /// Every existing folder between the output folder and the file is a real folder, and
     /// the file, if present, is not a folder or a link.
-    private static func checkContained(_ path: String, in output: String) throws(Diagnostic) {
+    /// `realFolders` holds the folders found real so far: files share folders, and each is
+    /// looked at once.
+    private static func checkContained(_ path: String, in output: String, realFolders: inout Set<String>) throws(Diagnostic) {
         var current = output
         let segments = path.split(separator: "/")
         for (index, segment) in segments.enumerated() {
             current += "/" + segment
             let isLast = index == segments.count - 1
-            switch entryKind(current) {
+            if !isLast, realFolders.contains(current) { continue }
+            let kind = entryKind(current)
+            if !isLast, kind == .folder { realFolders.insert(current) }
+            switch kind {
             case nil: return
             case .folder where !isLast, .file where isLast: continue
             case .link:

@@ -94,6 +94,7 @@ public func displayPath(_ path: String, base: String) -> String {
 /// source read goes through here, so it must be cheap. A relative path is taken from the
 /// current folder.
 public func standardized(_ path: String) -> String {
+    if isStandardized(path) { return path }
     let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     var segments: [Substring] = []
     for segment in absolute.split(separator: "/", omittingEmptySubsequences: true) {
@@ -104,4 +105,24 @@ public func standardized(_ path: String) -> String {
         }
     }
     return "/" + segments.joined(separator: "/")
+}
+
+/// Whether `standardized` would return the path unchanged: absolute, and no empty, `.` or
+/// `..` segment (most paths, which then cost one pass over their bytes).
+private func isStandardized(_ path: String) -> Bool {
+    let bytes = path.utf8
+    guard bytes.first == UInt8(ascii: "/") else { return false }
+    if bytes.count == 1 { return true }
+    var segmentLength = 0, dots = 0
+    for byte in bytes.dropFirst() {
+        if byte == UInt8(ascii: "/") {
+            guard segmentLength > 0, dots != segmentLength || dots > 2 else { return false }
+            segmentLength = 0
+            dots = 0
+        } else {
+            segmentLength += 1
+            if byte == UInt8(ascii: ".") { dots += 1 }
+        }
+    }
+    return segmentLength > 0 && (dots != segmentLength || dots > 2)
 }

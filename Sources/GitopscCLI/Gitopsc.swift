@@ -18,6 +18,12 @@ public struct Gitopsc: ParsableCommand {
     /// Runs the command; usage errors exit with 2 (gitopsc's contract) rather than
     /// ArgumentParser's 64.
     public static func runMain(_ arguments: [String]? = nil) -> Never {
+        // Answered before ArgumentParser builds the command tree, which reflects over every
+        // command's options and costs more than the rest of the start-up together.
+        if (arguments ?? Array(CommandLine.arguments.dropFirst())) == ["--version"] {
+            StandardStream.output.write(gitopscVersionDescription + "\n")
+            Glibc.exit(0)
+        }
         runWithGitopscExitCodes(arguments)
     }
 }
