@@ -154,7 +154,7 @@ enum Body {
     static func inline(_ node: Node) -> String {
         switch node.content {
         case .scalar(let scalar):
-            let type = ScalarType.of(scalar)
+            let type = scalar.type
             guard type == .string || type == .binary else { return ScalarType.canonical(scalar.value, as: type) }
             return needsQuotes(scalar.value) ? JSONValue.quoted(scalar.value) : scalar.value
         case .mapping(let entries):

@@ -139,7 +139,7 @@ enum JSONRenderer {
     private static func value(_ node: Node) -> Value {
         switch node.content {
         case .scalar(let scalar):
-            let type = ScalarType.of(scalar)
+            let type = scalar.type
             switch type {
             case .null: return .null
             case .bool: return .bool(ScalarType.canonical(scalar.value, as: .bool) == "true")

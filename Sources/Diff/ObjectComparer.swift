@@ -77,7 +77,7 @@ struct ObjectComparer {
         guard let identity else { return false }
         switch (a.content, b.content) {
         case (.scalar(let x), .scalar(let y)):
-            return ScalarType.of(x) == .string && ScalarType.of(y) == .string && identity.same(x.value, y.value)
+            return x.type == .string && y.type == .string && identity.same(x.value, y.value)
         case (.sequence(let x), .sequence(let y)):
             return x.count == y.count && zip(x, y).allSatisfy(same)
         case (.mapping(let x), .mapping(let y)):

@@ -97,7 +97,7 @@ enum RenameDetector {
     private static func collectFields(_ node: Node, path: String, into fields: inout Set<String>) {
         switch node.content {
         case .scalar(let scalar):
-            let type = ScalarType.of(scalar)
+            let type = scalar.type
             fields.insert("\(path)=\(type):\(ScalarType.canonical(scalar.value, as: type))")
         case .mapping(let entries):
             if entries.isEmpty { fields.insert("\(path)={}") }

@@ -163,7 +163,7 @@ private struct EventWriter {
 /// How kustomize writes one scalar: the text of its typed value and the requested style.
 enum OutputScalar {
     static func render(_ scalar: Scalar) -> (String, yaml_scalar_style_t) {
-        let type = ScalarType.of(scalar)
+        let type = scalar.type
         switch type {
         case .null:
             return ("null", YAML_PLAIN_SCALAR_STYLE)
@@ -189,7 +189,7 @@ enum OutputScalar {
         case .literal: return (scalar.value, YAML_LITERAL_SCALAR_STYLE)
         case .folded: return (scalar.value, YAML_FOLDED_SCALAR_STYLE)
         case .plain:
-            let type = ScalarType.of(scalar)
+            let type = scalar.type
             let quoted = (type == .string || type == .binary) && ScalarType.resolvePlain(scalar.value) != .string
             return (scalar.value, quoted ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_PLAIN_SCALAR_STYLE)
         }

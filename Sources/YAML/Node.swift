@@ -1,22 +1,56 @@
 import Diagnostics
 
+import Synchronization
+
 /// Where a node started in its source: a file plus a 1-based line and column.
 /// Nodes built in code (not parsed) carry `Mark.none`.
 public struct Mark: Hashable, Sendable {
-    public var file: String
+    /// The file as its number in `FileNames`: every node carries a mark and is copied often,
+    /// and a number is copied without the reference counting a `String` costs.
+    private var fileNumber: UInt32
     public var line: Int
     public var column: Int
 
     public init(file: String, line: Int, column: Int) {
-        self.file = file
+        self.init(fileNumber: FileNames.number(of: file), line: line, column: column)
+    }
+
+    init(fileNumber: UInt32, line: Int, column: Int) {
+        self.fileNumber = fileNumber
         self.line = line
         self.column = column
+    }
+
+    public var file: String {
+        get { FileNames.name(of: fileNumber) }
+        set { fileNumber = FileNames.number(of: newValue) }
     }
 
     public static let none = Mark(file: "", line: 0, column: 0)
 
     public var location: SourceLocation? {
         file.isEmpty ? nil : SourceLocation(file: file, line: line, column: column)
+    }
+}
+
+/// The names of the files marks point into, numbered in the order they are first seen
+/// (numbers are never reused, and never leave the process; `""` is 0).
+enum FileNames {
+    private static let table = Mutex<(numbers: [String: UInt32], names: [String])>((["": 0], [""]))
+
+    static func number(of name: String) -> UInt32 {
+        if name.isEmpty { return 0 }
+        return table.withLock { table in
+            if let number = table.numbers[name] { return number }
+            let number = UInt32(table.names.count)
+            table.names.append(name)
+            table.numbers[name] = number
+            return number
+        }
+    }
+
+    static func name(of number: UInt32) -> String {
+        number == 0 ? "" : table.withLock { $0.names[Int(number)] }
     }
 }
 
@@ -29,29 +63,30 @@ public enum ScalarStyle: Sendable, Hashable {
 }
 
 /// A scalar as written: its text, how it was quoted, and its explicit tag if any.
-/// The value's type (string, int, ...) is derived from these, see `ScalarType`.
+/// The value's type (string, int, ...) is derived from these (see `ScalarType`), once when
+/// the scalar is made and again when one of them changes: every stage asks for it.
 public struct Scalar: Sendable, Hashable {
-    public var value: String
-    public var style: ScalarStyle
+    public var value: String {
+        didSet { type = ScalarType.resolve(value, style: style, tag: tag) }
+    }
+    public var style: ScalarStyle {
+        didSet { type = ScalarType.resolve(value, style: style, tag: tag) }
+    }
     /// Explicit tag in its long form, e.g. `tag:yaml.org,2002:str`; nil when untagged.
-    public var tag: String?
+    public var tag: String? {
+        didSet { type = ScalarType.resolve(value, style: style, tag: tag) }
+    }
+    /// The type a YAML 1.2 (go-yaml v3) reader gives the scalar.
+    public private(set) var type: ScalarType
 
     public init(_ value: String, style: ScalarStyle = .plain, tag: String? = nil) {
         self.value = value
         self.style = style
         self.tag = tag
+        type = ScalarType.resolve(value, style: style, tag: tag)
     }
 
-    /// Whether the scalar is null: `ScalarType.of(self) == .null`, without typing the
-    /// untagged ones, since every `Node.text` asks.
-    public var isNull: Bool {
-        if tag != nil { return ScalarType.of(self) == .null }
-        guard style == .plain, value.utf8.count <= 4 else { return false }
-        switch value {
-        case "", "~", "null", "Null", "NULL": return true
-        default: return false
-        }
-    }
+    public var isNull: Bool { type == .null }
 }
 
 public struct MappingEntry: Sendable {
@@ -145,7 +180,7 @@ public struct Node: Sendable {
 
     /// The type a YAML 1.2 (go-yaml v3) reader gives this node.
     public var type: ScalarType? {
-        scalar.map(ScalarType.of)
+        scalar?.type
     }
 
     public var isNull: Bool { scalar?.isNull ?? false }
@@ -283,8 +318,8 @@ extension Node: Equatable {
     }
 
     private static func sameValue(_ a: Scalar, _ b: Scalar) -> Bool {
-        let typeA = ScalarType.of(a)
-        let typeB = ScalarType.of(b)
+        let typeA = a.type
+        let typeB = b.type
         guard typeA == typeB else { return false }
         switch typeA {
         case .null: return true

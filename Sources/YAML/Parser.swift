@@ -113,6 +113,8 @@ private struct Frame {
 private struct EventReader {
     let bytes: [UInt8]
     let file: String
+    /// The file's number in `FileNames`, looked up once for all the marks of the parse.
+    let fileNumber: UInt32
     var anchors: [String: Built] = [:]
     /// Whether a duplicate mapping key replaces the earlier value instead of failing.
     var keepsLastDuplicate = false
@@ -127,6 +129,7 @@ private struct EventReader {
     init(bytes: [UInt8], file: String) {
         self.bytes = bytes
         self.file = file
+        fileNumber = FileNames.number(of: file)
         let relative = bytes.count.multipliedReportingOverflow(by: YAMLParser.aliasExpansionFactor)
         let scaled = relative.overflow ? Int.max : relative.partialValue
         allowed = Expansion(
@@ -135,7 +138,7 @@ private struct EventReader {
     }
 
     func mark(_ m: yaml_mark_t) -> Mark {
-        Mark(file: file, line: Int(m.line) + 1, column: Int(m.column) + 1)
+        Mark(fileNumber: fileNumber, line: Int(m.line) + 1, column: Int(m.column) + 1)
     }
 
     mutating func readStream() throws(Diagnostic) -> [Node] {

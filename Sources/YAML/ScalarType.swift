@@ -14,7 +14,12 @@ public enum ScalarType: Sendable, Hashable {
     case binary
 
     public static func of(_ scalar: Scalar) -> ScalarType {
-        if let tag = scalar.tag {
+        scalar.type
+    }
+
+    /// The type of a scalar with this text, style and tag (what `Scalar.type` holds).
+    static func resolve(_ value: String, style: ScalarStyle, tag: String?) -> ScalarType {
+        if let tag {
             switch tag {
             case "tag:yaml.org,2002:str", "!!str": return .string
             case "tag:yaml.org,2002:int", "!!int": return .int
@@ -26,8 +31,8 @@ public enum ScalarType: Sendable, Hashable {
             default: break
             }
         }
-        guard scalar.style == .plain else { return .string }
-        return resolvePlain(scalar.value)
+        guard style == .plain else { return .string }
+        return resolvePlain(value)
     }
 
     /// The short tag go-yaml names the type with in its errors (`!!int`).
