@@ -15,7 +15,6 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include "libgit2_loader.h"
@@ -31,9 +30,9 @@ static void *libgit2;
 static pthread_once_t libgit2_opened = PTHREAD_ONCE_INIT;
 
 // A missing or broken libgit2 is an installation problem, reported like bad input (exit 2)
-// rather than a crash. Nothing has been written through libgit2 yet when this happens; stdio
-// is flushed so output already printed is not lost, and _exit avoids running exit handlers
-// while other threads may still be working.
+// rather than a crash. The library is opened by the first git call, before anything is written
+// through it (only a broken install lacks a function found later); stdio is flushed so output
+// already printed is not lost, and _exit avoids running exit handlers while other threads work.
 static _Noreturn void fail(const char *what) {
     fprintf(stderr, "gitopsc: cannot load libgit2 (%s): %s; install the libgit2-%s package\n",
             LIBGIT2_LIBRARY, what ? what : "unknown error", LIBGIT2_SOVERSION);
@@ -54,7 +53,9 @@ static void *libgit2_function(const char *name) {
     return function;
 }
 
-// The real function, looked up once. Threads that race on the first call all store the same
+// The trampolines are exported from the executable (Swift links it with --export-dynamic), but
+// Debian's libgit2 binds its calls to its own functions internally (no PLT relocations for
+// them), so they never come back through here. The real function is looked up once. Threads that race on the first call all store the same
 // address, so a relaxed atomic is enough.
 #define REAL(name) \
     static __typeof__(name) *real; \
