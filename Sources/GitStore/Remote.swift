@@ -1,4 +1,5 @@
 import CLibGit2
+import CLibGit2Loader
 import Diagnostics
 
 #if canImport(Glibc)
