@@ -256,11 +256,19 @@ public enum Transformers {
         do {
             try body()
         } catch {
-            var diagnostic = error
-            diagnostic.message = "\(resource.id): \(error.message)"
-            if diagnostic.location == nil { diagnostic.location = resource.location }
-            throw diagnostic
+            throw error.naming(resource.id, at: resource.location)
         }
+    }
+}
+
+extension Diagnostic {
+    /// The failure with the object it happened in named first, and placed at the object
+    /// when it has no place of its own.
+    func naming(_ id: ResId, at location: SourceLocation?) -> Diagnostic {
+        var diagnostic = self
+        diagnostic.message = "\(id): \(message)"
+        if diagnostic.location == nil { diagnostic.location = location }
+        return diagnostic
     }
 }
 
