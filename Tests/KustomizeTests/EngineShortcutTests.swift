@@ -1,0 +1,101 @@
+import Diagnostics
+import Foundation
+import ProcessRunner
+import Testing
+import YAML
+@testable import Kustomize
+
+/// The engine answers some questions by a shortcut instead of the plain computation: a
+/// patch target's plain name is compared as text before its regular expression runs, and
+/// the namespace transformer counts objects per identity instead of comparing every pair.
+/// These properties check each shortcut against the plain computation on generated inputs.
+@Suite struct EngineShortcutTests {
+    /// A target pattern matches exactly what its anchored regular expression matches,
+    /// whether or not it takes the plain-text shortcut.
+    @Test func targetPatternsMatchAsTheirRegularExpression() throws {
+        let seed = SeededRandom.runSeed()
+        var random = SeededRandom(seed: seed)
+        // Mostly characters a name may have, some a regular expression treats specially, and
+        // line breaks, which the anchor `$` accepts at the very end.
+        let alphabet = Array("ab-_/:9.*+?()[]|^$\\ \n\r\u{85}é")
+        func text(_ length: Int) -> String {
+            String((0..<length).map { _ in random.nextBool(percent: 70) ? "ab-_"[Int.random(in: 0..<4, using: &random)] : alphabet.randomElement(using: &random)! })
+        }
+        var literals = 0
+        for _ in 0..<2_000 {
+            let pattern = text(Int.random(in: 1...6, using: &random))
+            guard let regex = try? NSRegularExpression(pattern: "^(?:\(pattern))$"),
+                  let target = try TargetPattern(Node.string(pattern)) else { continue }
+            if target.isLiteral { literals += 1 }
+            let values = [
+                pattern, pattern + "\n", pattern + "\r\n", pattern + "\u{85}", pattern + "x", "x" + pattern,
+                String(pattern.dropLast()), text(Int.random(in: 0...6, using: &random)),
+            ]
+            for value in values {
+                let expected = regex.firstMatch(in: value, range: NSRange(value.startIndex..., in: value)) != nil
+                #expect(
+                    target.matches(value) == expected,
+                    "seed \(seed) (GITOPSC_SEED=\(seed) to replay): pattern \(pattern.debugDescription) on \(value.debugDescription)")
+            }
+        }
+        #expect(literals > 100, "seed \(seed): the generator made only \(literals) plain-name patterns")
+    }
+
+    /// The namespace transformer refuses to put two objects on one identity exactly when
+    /// comparing every pair of the objects it leaves says two are the same.
+    @Test func namespaceRefusesDuplicatesExactlyWhenTwoObjectsMeet() throws {
+        let seed = SeededRandom.runSeed()
+        var random = SeededRandom(seed: seed)
+        var refused = 0
+        for _ in 0..<300 {
+            var seen = Set<ResId.ObjectKey>()
+            var objects: [Resource] = []
+            for _ in 0..<Int.random(in: 1...6, using: &random) {
+                let kind = ["ConfigMap", "Secret", "ClusterRole"].randomElement(using: &random)!
+                let apiVersion = kind == "ClusterRole" ? "rbac.authorization.k8s.io/v1" : "v1"
+                let name = ["a", "b"].randomElement(using: &random)!
+                let namespace = ["", "default", "team", "other"].randomElement(using: &random)!
+                var text = "apiVersion: \(apiVersion)\nkind: \(kind)\nmetadata:\n  name: \(name)\n"
+                if !namespace.isEmpty { text += "  namespace: \(namespace)\n" }
+                let object = Resource(node: try YAMLParser.parseStream(text, file: "r.yaml")[0])
+                // A build never holds two objects of one identity to begin with.
+                if seen.insert(object.id.objectKey).inserted { objects.append(object) }
+            }
+            let target = ["team", "default", "fresh"].randomElement(using: &random)!
+            var moved = objects
+            var failure: Diagnostic?
+            do {
+                try Transformers.namespace(.string(target), &moved, config: .builtin)
+            } catch {
+                failure = error
+            }
+            // The plain computation: every object where the transformer puts it, every pair compared.
+            let ends = objects.map { object in
+                object.id.gvk.isClusterScoped ? object.id : ResId(gvk: object.id.gvk, name: object.id.name, namespace: target)
+            }
+            let meet = ends.indices.contains { i in ends.indices.contains { j in i < j && ends[i].isSameObject(as: ends[j]) } }
+            #expect(
+                (failure != nil) == meet,
+                "seed \(seed) (GITOPSC_SEED=\(seed) to replay): \(objects.map(\.id)) to '\(target)': \(failure?.message ?? "accepted")")
+            if let failure {
+                refused += 1
+                #expect(failure.code == "kustomize.duplicate-id")
+            } else {
+                #expect(moved.map(\.id) == ends)
+            }
+        }
+        #expect(refused > 10 && refused < 290, "seed \(seed): \(refused) of 300 generated cases refused; the generator should make both kinds")
+    }
+}
+
+extension SeededRandom {
+    fileprivate mutating func nextBool(percent: Int) -> Bool {
+        Int.random(in: 0..<100, using: &self) < percent
+    }
+}
+
+extension String {
+    fileprivate subscript(offset: Int) -> Character {
+        self[index(startIndex, offsetBy: offset)]
+    }
+}
