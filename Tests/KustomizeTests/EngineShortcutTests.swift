@@ -88,6 +88,22 @@ import YAML
     }
 }
 
+@Suite struct APIVersionSplitTests {
+    /// The group ends at the first character `/`: bytewise for ASCII text, by character
+    /// otherwise, where a slash with a combining mark is not a slash.
+    @Test func groupEndsAtTheFirstSlashCharacter() {
+        let cases: [(String, String, String)] = [
+            ("v1", "", "v1"), ("apps/v1", "apps", "v1"), ("a/b/c", "a", "b/c"), ("/v1", "", "v1"), ("apps/", "apps", ""),
+            ("", "", ""), ("é.io/v1", "é.io", "v1"), ("a/\u{301}b/c", "a/\u{301}b", "c"), ("x\u{301}/v2", "x\u{301}", "v2"),
+        ]
+        for (apiVersion, group, version) in cases {
+            let gvk = GVK(apiVersion: apiVersion, kind: "K")
+            #expect(gvk.group == group && gvk.version == version, "\(apiVersion.debugDescription) gave \(gvk.group.debugDescription) and \(gvk.version.debugDescription)")
+            #expect(gvk.kind == "K")
+        }
+    }
+}
+
 extension SeededRandom {
     fileprivate mutating func nextBool(percent: Int) -> Bool {
         Int.random(in: 0..<100, using: &self) < percent
