@@ -88,6 +88,46 @@ import YAML
     }
 }
 
+@Suite struct GoJSONStringTests {
+    /// Go's escaping, one character at a time: the plain computation the run-copying encoder
+    /// must agree with.
+    static func escapedOneByOne(_ text: String) -> String {
+        var output = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case "\u{08}": output += "\\b"
+            case "\u{0C}": output += "\\f"
+            case "<", ">", "&", "\u{2028}", "\u{2029}": output += String(format: "\\u%04x", scalar.value)
+            default: output += scalar.value < 0x20 ? String(format: "\\u%04x", scalar.value) : String(scalar)
+            }
+        }
+        return output + "\""
+    }
+
+    @Test func stringsEncodeAsGoEscapesThemOneByOne() {
+        let seed = SeededRandom.runSeed()
+        var random = SeededRandom(seed: seed)
+        let alphabet: [Unicode.Scalar] = [
+            "a", "Z", "0", " ", "\"", "\\", "\n", "\r", "\t", "\u{08}", "\u{0C}", "\u{00}", "\u{1F}", "\u{7F}", "<", ">", "&",
+            "\u{2028}", "\u{2029}", "\u{2027}", "\u{202A}", "\u{20AC}", "é", "\u{301}", "\u{1F600}", "\u{E000}",
+        ]
+        for _ in 0..<3_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...12, using: &random) {
+                text.unicodeScalars.append(alphabet.randomElement(using: &random)!)
+            }
+            var encoded = "prefix:"
+            GoJSON.encodeString(text, into: &encoded)
+            #expect(encoded == "prefix:" + GoJSONStringTests.escapedOneByOne(text), "seed \(seed) (GITOPSC_SEED=\(seed) to replay): \(text.debugDescription)")
+        }
+    }
+}
+
 @Suite struct APIVersionSplitTests {
     /// The group ends at the first character `/`: bytewise for ASCII text, by character
     /// otherwise, where a slash with a combining mark is not a slash.
