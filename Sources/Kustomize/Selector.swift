@@ -52,7 +52,8 @@ public struct Selector: Sendable {
     public func selects(_ resource: Resource) -> Bool {
         let current = resource.id
         let original = resource.previousIds.first ?? current
-        guard Selector.matches(namespace, original.effectiveNamespace) || Selector.matches(namespace, current.effectiveNamespace),
+        // An absent field matches anything: the namespaces it would compare are not worked out.
+        guard namespace == nil || Selector.matches(namespace, original.effectiveNamespace) || Selector.matches(namespace, current.effectiveNamespace),
               Selector.matches(name, original.name) || Selector.matches(name, current.name),
               Selector.matches(group, current.gvk.group), Selector.matches(version, current.gvk.version),
               Selector.matches(kind, current.gvk.kind) else { return false }
