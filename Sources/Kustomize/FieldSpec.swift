@@ -90,12 +90,13 @@ extension FieldSpec {
         }
         if node.isNull { return }
         switch node.content {
-        case .sequence(var items):
-            for position in items.indices {
-                try walk(&items[position], step: index, creating: creating, set)
+        case .sequence:
+            try node.updateItems { (items: inout [Node]) throws(Diagnostic) in
+                for position in items.indices {
+                    try walk(&items[position], step: index, creating: creating, set)
+                }
             }
-            node.content = .sequence(items)
-        case .mapping(var entries):
+        case .mapping:
             let step = steps[index]
             guard !step.name.isEmpty else {
                 throw failure("an empty field name cannot be looked up or created", at: node)
@@ -113,22 +114,21 @@ extension FieldSpec {
                 mayCreate = true
                 madeKind = Node(.mapping([]))
             }
-            let position: Int
-            if let found = entries.firstIndex(where: { $0.name == step.name }) {
-                position = found
-            } else {
-                guard mayCreate, let madeKind else { return }
-                entries.append(MappingEntry(key: .scalar(step.name), value: madeKind))
-                position = entries.count - 1
+            try node.updateEntries { (entries: inout [MappingEntry]) throws(Diagnostic) in
+                let position: Int
+                if let found = entries.firstIndex(where: { $0.name == step.name }) {
+                    position = found
+                } else {
+                    guard mayCreate, let madeKind else { return }
+                    entries.append(MappingEntry(key: .scalar(step.name), value: madeKind))
+                    position = entries.count - 1
+                }
+                if entries[position].value.isNull, var madeKind {
+                    madeKind.mark = entries[position].value.mark
+                    entries[position].value = madeKind
+                }
+                try walk(&entries[position].value, step: index + 1, creating: creating, set)
             }
-            var field = entries[position].value
-            if field.isNull, var madeKind {
-                madeKind.mark = field.mark
-                field = madeKind
-            }
-            try walk(&field, step: index + 1, creating: creating, set)
-            entries[position].value = field
-            node.content = .mapping(entries)
         case .scalar:
             throw failure("expected a mapping or a list, found a scalar", at: node)
         }
@@ -136,6 +136,26 @@ extension FieldSpec {
 
     func failure(_ reason: String, at node: Node) -> Diagnostic {
         Diagnostic.error("kustomize.transform", "field '\(path)': \(reason)", at: node.mark.location)
+    }
+}
+
+extension Node {
+    /// Changes a mapping's entries in place: they are moved out of the node while `body`
+    /// runs, so that the node's own reference does not make every change copy the array.
+    /// Does nothing to a node that is not a mapping.
+    mutating func updateEntries<Failure: Error>(_ body: (inout [MappingEntry]) throws(Failure) -> Void) throws(Failure) {
+        guard case .mapping(var entries) = content else { return }
+        content = .sequence([])
+        defer { content = .mapping(entries) }
+        try body(&entries)
+    }
+
+    /// Changes a sequence's items in place, as `updateEntries` does a mapping's entries.
+    mutating func updateItems<Failure: Error>(_ body: (inout [Node]) throws(Failure) -> Void) throws(Failure) {
+        guard case .sequence(var items) = content else { return }
+        content = .sequence([])
+        defer { content = .sequence(items) }
+        try body(&items)
     }
 }
 
@@ -290,7 +310,7 @@ enum TransformerInput {
     ]
 
     static func type(of scalar: Scalar) -> ScalarType {
-        let type = ScalarType.of(scalar)
+        let type = scalar.type
         if type == .string, scalar.style == .plain, scalar.tag == nil, yaml11Booleans.contains(scalar.value) {
             return .bool
         }

@@ -463,7 +463,7 @@ enum GoJSON {
             }
             output += "]"
         case .scalar(let scalar):
-            switch ScalarType.of(scalar) {
+            switch scalar.type {
             case .null: output += "null"
             case .bool: output += scalar.value.lowercased()
             case .int:
@@ -503,28 +503,50 @@ enum GoJSON {
         }
     }
 
-    /// Go escapes `"`, `\`, control characters, `<`, `>`, `&`, U+2028 and U+2029.
+    /// Go escapes `"`, `\`, control characters, `<`, `>`, `&`, U+2028 and U+2029. Every
+    /// generated object's hash encodes its data, so the text between escapes is copied in
+    /// runs: each escaped character but U+2028 and U+2029 is one ASCII byte, and those two are
+    /// the bytes E2 80 A8 and E2 80 A9.
     static func encodeString(_ text: String, into output: inout String) {
         output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            case "<", ">", "&", "\u{2028}", "\u{2029}":
-                output += unicodeEscape(scalar.value)
-            default:
-                if scalar.value < 0x20 {
-                    output += unicodeEscape(scalar.value)
-                } else {
-                    output.unicodeScalars.append(scalar)
+        let bytes = text.utf8
+        var run = bytes.startIndex
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            var escape: String?
+            var length = 1
+            switch byte {
+            case UInt8(ascii: "\""): escape = "\\\""
+            case UInt8(ascii: "\\"): escape = "\\\\"
+            case UInt8(ascii: "\n"): escape = "\\n"
+            case UInt8(ascii: "\r"): escape = "\\r"
+            case UInt8(ascii: "\t"): escape = "\\t"
+            case 0x08: escape = "\\b"
+            case 0x0C: escape = "\\f"
+            case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"): escape = unicodeEscape(UInt32(byte))
+            case 0x00..<0x20: escape = unicodeEscape(UInt32(byte))
+            case 0xE2:
+                let next = bytes.index(after: index)
+                if next < bytes.endIndex, bytes[next] == 0x80, bytes.index(after: next) < bytes.endIndex {
+                    let last = bytes[bytes.index(after: next)]
+                    if last == 0xA8 || last == 0xA9 {
+                        escape = unicodeEscape(last == 0xA8 ? 0x2028 : 0x2029)
+                        length = 3
+                    }
                 }
+            default: break
             }
+            guard let escape else {
+                index = bytes.index(after: index)
+                continue
+            }
+            output += Substring(bytes[run..<index])
+            output += escape
+            index = bytes.index(index, offsetBy: length)
+            run = index
         }
+        output += Substring(bytes[run..<bytes.endIndex])
         output += "\""
     }
 

@@ -91,7 +91,7 @@ public enum JSONPatch {
 
     /// The text of a node go-yaml v2 reads as a string (not `yes`, `1` or a mapping).
     static func yaml11String(_ node: Node) -> String? {
-        guard let scalar = node.scalar, ScalarType.of(scalar) == .string else { return nil }
+        guard let scalar = node.scalar, scalar.type == .string else { return nil }
         if scalar.style == .plain, scalar.tag == nil, v2Booleans[scalar.value] != nil { return nil }
         return scalar.value
     }
@@ -100,7 +100,7 @@ public enum JSONPatch {
     static func describeType(_ node: Node) -> String {
         guard let scalar = node.scalar else { return "a \(node.kindName)" }
         if scalar.style == .plain, scalar.tag == nil, v2Booleans[scalar.value] != nil { return "a bool" }
-        switch ScalarType.of(scalar) {
+        switch scalar.type {
         case .int: return "an int"
         case .float: return "a float"
         case .bool: return "a bool"
@@ -461,7 +461,7 @@ public enum JSONPatch {
         case (.sequence(let left), .sequence(let right)):
             return left.count == right.count && zip(left, right).allSatisfy { jsonEqual($0, $1) }
         case (.scalar(let left), .scalar(let right)):
-            let leftType = ScalarType.of(left), rightType = ScalarType.of(right)
+            let leftType = left.type, rightType = right.type
             let numeric: Set<ScalarType> = [.int, .float]
             if numeric.contains(leftType), numeric.contains(rightType) {
                 return number(left) == number(right)

@@ -46,7 +46,7 @@ enum JSONRoundTrip {
                 break
             }
         }
-        let type = ScalarType.of(scalar)
+        let type = scalar.type
         let untagged = scalar.tag == nil || scalar.tag == UntypedScalar.tag
         if !untagged, scalar.style == .plain, [.int, .float, .bool, .null].contains(type) {
             // A value whose text is not of its tag's type (a replacement wrote it): go-yaml's

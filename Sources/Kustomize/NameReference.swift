@@ -11,65 +11,141 @@ public enum NameReference {
     /// hash suffixes.
     public static func fix(_ resources: inout [Resource], config: TransformerConfig) throws(Diagnostic) {
         // References are read from and written to referrers only; the referral candidates'
-        // names and namespaces do not change here, so one snapshot serves every referrer.
-        let snapshot = resources
+        // names and namespaces do not change here, so what is known of every object before the
+        // first change serves every referrer.
+        let objects = Objects(resources)
+        var fieldsByKind: [GVK: [Field]] = [:]
         for index in resources.indices {
-            let referrer = snapshot[index]
-            let gvk = referrer.originalId.gvk
-            var fields: [(spec: FieldSpec, target: GVK)] = []
-            for reference in config.nameReference {
-                for spec in reference.referrers where gvk.isSelected(by: spec.gvk) {
-                    fields.append((spec, reference.gvk))
+            let gvk = objects.all[index].originalId.gvk
+            let fields: [Field]
+            if let known = fieldsByKind[gvk] {
+                fields = known
+            } else {
+                fields = config.nameReference.flatMap { reference in
+                    reference.referrers.filter { gvk.isSelected(by: $0.gvk) }.map { Field(spec: $0, target: reference.gvk) }
                 }
+                fieldsByKind[gvk] = fields
             }
             guard !fields.isEmpty else { continue }
-            let candidates = try referralCandidates(for: referrer, in: snapshot)
-            var node = referrer.node
+            let candidates = try Candidates(for: index, node: resources[index].node, in: objects)
+            let referrer = objects.all[index]
             for field in fields {
-                let fixer = Fixer(referrer: referrer, spec: field.spec, target: field.target, candidates: candidates)
-                try Transformers.within(referrer) { () throws(Diagnostic) in
-                    try field.spec.apply(to: &node, creating: nil) { (value: inout Node) throws(Diagnostic) in
+                let fixer = Fixer(objects: objects, referrer: index, spec: field.spec, target: field.target, candidates: candidates)
+                do {
+                    try field.spec.apply(to: &resources[index].node, creating: nil) { (value: inout Node) throws(Diagnostic) in
                         try fixer.fix(&value)
                     }
+                } catch {
+                    throw error.naming(referrer.id, at: referrer.location)
                 }
             }
-            resources[index].node = node
         }
         for index in resources.indices {
             resources[index].finishAnnotations()
         }
     }
 
+    /// One field that holds names of objects of the `target` kind.
+    struct Field {
+        let spec: FieldSpec
+        let target: GVK
+    }
+
+    /// What a reference is resolved against, read once per object before anything changes.
+    struct Object {
+        let id: ResId
+        let originalId: ResId
+        let previousIds: [ResId]
+        let isClusterScoped: Bool
+        let effectiveNamespace: String
+        let originalIsClusterScoped: Bool
+        let originalEffectiveNamespace: String
+        let prefixes: [String]
+        let suffixes: [String]
+        /// The kind a RoleBinding's `roleRef` names (apiGroup and kind), if it names one.
+        let roleRefKind: GVK?
+        let location: SourceLocation?
+
+        init(_ resource: Resource) {
+            id = resource.id
+            previousIds = resource.previousIds
+            originalId = previousIds.first ?? id
+            isClusterScoped = id.gvk.isClusterScoped
+            effectiveNamespace = id.effectiveNamespace
+            originalIsClusterScoped = originalId.gvk.isClusterScoped
+            originalEffectiveNamespace = originalId.effectiveNamespace
+            prefixes = resource.namePrefixes
+            suffixes = resource.nameSuffixes
+            if let roleRef = resource.node["roleRef"], let group = roleRef["apiGroup"]?.scalar?.value, let kind = roleRef["kind"]?.scalar?.value {
+                roleRefKind = GVK(group: group, kind: kind)
+            } else {
+                roleRefKind = nil
+            }
+            location = resource.location
+        }
+
+        /// kustomize's `PrefixesSuffixesEquals`.
+        func sharesAffixes(with other: Object) -> Bool {
+            Resource.sameEnding(prefixes, other.prefixes) && Resource.sameEnding(suffixes, other.suffixes)
+        }
+    }
+
+    /// Every object of the build, and which ones ever had each name: only those can be the
+    /// referral of a reference that uses the name, so most references are settled by one lookup.
+    struct Objects {
+        let all: [Object]
+        let byPreviousName: [String: [Int]]
+
+        init(_ resources: [Resource]) {
+            all = resources.map(Object.init)
+            var byPreviousName: [String: [Int]] = [:]
+            for (index, object) in all.enumerated() {
+                for name in Set(object.previousIds.map(\.name)) {
+                    byPreviousName[name, default: []].append(index)
+                }
+            }
+            self.byPreviousName = byPreviousName
+        }
+    }
+
     /// kustomize's `SubsetThatCouldBeReferencedByResource`: a namespaced referrer sees
     /// cluster-scoped objects, objects of its own namespace, and, for a RoleBinding, objects
     /// in the namespaces of its ServiceAccount subjects.
-    static func referralCandidates(for referrer: Resource, in resources: [Resource]) throws(Diagnostic) -> [Resource] {
-        let referrerId = referrer.id
-        if referrerId.gvk.isClusterScoped { return resources }
-        var subjectNamespaces: Set<String> = []
-        if referrerId.gvk.kind == "RoleBinding" {
-            for subject in referrer.node["subjects"]?.items ?? [] where subject["kind"]?.scalar?.value == "ServiceAccount" {
-                guard let namespace = subject["namespace"] else { continue }
-                guard let text = namespace.text, namespace.type == .string else {
-                    throw Diagnostic.error(
-                        "kustomize.name-reference", "\(referrerId): a ServiceAccount subject's namespace must be a string", at: namespace.mark.location)
+    struct Candidates {
+        let seesAll: Bool
+        let namespace: String
+        let subjectNamespaces: Set<String>
+
+        init(for referrer: Int, node: Node, in objects: Objects) throws(Diagnostic) {
+            let referrerId = objects.all[referrer].id
+            seesAll = objects.all[referrer].isClusterScoped
+            namespace = objects.all[referrer].effectiveNamespace
+            var subjectNamespaces: Set<String> = []
+            if !seesAll, referrerId.gvk.kind == "RoleBinding" {
+                for subject in node["subjects"]?.items ?? [] where subject["kind"]?.scalar?.value == "ServiceAccount" {
+                    guard let namespace = subject["namespace"] else { continue }
+                    guard let text = namespace.text, namespace.type == .string else {
+                        throw Diagnostic.error(
+                            "kustomize.name-reference", "\(referrerId): a ServiceAccount subject's namespace must be a string", at: namespace.mark.location)
+                    }
+                    subjectNamespaces.insert(text)
                 }
-                subjectNamespaces.insert(text)
             }
+            self.subjectNamespaces = subjectNamespaces
         }
-        return resources.filter { candidate in
-            let id = candidate.id
-            return id.gvk.isClusterScoped || id.effectiveNamespace == referrerId.effectiveNamespace
-                || subjectNamespaces.contains(candidate.namespace)
+
+        func contains(_ object: Object) -> Bool {
+            seesAll || object.isClusterScoped || object.effectiveNamespace == namespace || subjectNamespaces.contains(object.id.namespace)
         }
     }
 
     /// Fixes the names found along one referrer field.
     struct Fixer {
-        let referrer: Resource
+        let objects: Objects
+        let referrer: Int
         let spec: FieldSpec
         let target: GVK
-        let candidates: [Resource]
+        let candidates: Candidates
 
         func fix(_ node: inout Node) throws(Diagnostic) {
             switch node.content {
@@ -79,27 +155,28 @@ public enum NameReference {
                 try fixName(&node)
             case .mapping:
                 try fixNameAndNamespace(&node)
-            case .sequence(var items):
-                for index in items.indices {
-                    switch items[index].content {
-                    case .scalar where items[index].isNull: continue
-                    case .scalar: try fixName(&items[index])
-                    case .mapping: try fixNameAndNamespace(&items[index])
-                    case .sequence:
-                        throw Diagnostic.error(
-                            "kustomize.name-reference", "field '\(spec.path)': a name reference must be a string or a mapping, found a list",
-                            at: items[index].mark.location)
+            case .sequence:
+                try node.updateItems { (items: inout [Node]) throws(Diagnostic) in
+                    for index in items.indices {
+                        switch items[index].content {
+                        case .scalar where items[index].isNull: continue
+                        case .scalar: try fixName(&items[index])
+                        case .mapping: try fixNameAndNamespace(&items[index])
+                        case .sequence:
+                            throw Diagnostic.error(
+                                "kustomize.name-reference", "field '\(spec.path)': a name reference must be a string or a mapping, found a list",
+                                at: items[index].mark.location)
+                        }
                     }
                 }
-                node.content = .sequence(items)
             }
         }
 
         /// A field that holds only a name.
         func fixName(_ node: inout Node) throws(Diagnostic) {
             let oldName = node.scalar?.value ?? ""
-            guard let referral = try select(oldName, from: candidates, sameNamespace: false), referral.name != oldName else { return }
-            node = .string(referral.name, mark: node.mark)
+            guard let referral = try select(oldName, sameNamespace: false, inNamespace: nil), referral.id.name != oldName else { return }
+            node = .string(referral.id.name, mark: node.mark)
         }
 
         /// A mapping with `name` and maybe `namespace` (a RoleBinding subject, a webhook's
@@ -109,46 +186,52 @@ public enum NameReference {
                 throw Diagnostic.error("kustomize.name-reference", "field '\(spec.path)': the reference has no 'name' field", at: node.mark.location)
             }
             let oldName = nameNode.scalar?.value ?? ""
-            var pool = candidates
-            if let namespaceNode = node["namespace"] {
-                let namespace = namespaceNode.scalar?.value ?? ""
-                let byOriginal = candidates.filter { !$0.originalId.gvk.isClusterScoped && $0.originalId.effectiveNamespace == namespace }
-                pool = byOriginal.isEmpty
-                    ? candidates.filter { !$0.id.gvk.isClusterScoped && $0.id.effectiveNamespace == namespace }
-                    : byOriginal
-            }
-            guard let referral = try select(oldName, from: pool, sameNamespace: true) else { return }
-            if referral.name == oldName && referral.namespace.isEmpty { return }
-            node["name"] = .string(referral.name, mark: nameNode.mark)
+            let namespace = node["namespace"].map { $0.scalar?.value ?? "" }
+            guard let referral = try select(oldName, sameNamespace: true, inNamespace: namespace) else { return }
+            if referral.id.name == oldName && referral.id.namespace.isEmpty { return }
+            node["name"] = .string(referral.id.name, mark: nameNode.mark)
             // An empty namespace is a wildcard here, not `default`: it is never written.
-            if !referral.namespace.isEmpty {
-                node["namespace"] = .string(referral.namespace, mark: node["namespace"]?.mark ?? nameNode.mark)
+            if !referral.id.namespace.isEmpty {
+                node["namespace"] = .string(referral.id.namespace, mark: node["namespace"]?.mark ?? nameNode.mark)
             }
         }
 
         /// kustomize's `selectReferral`: objects once named `oldName`, of the target kind (and
         /// of a roleRef's kind), in the referrer's namespace; several are told apart by the
-        /// prefixes and suffixes they share with the referrer.
-        func select(_ oldName: String, from pool: [Resource], sameNamespace: Bool) throws(Diagnostic) -> Resource? {
-            var matches = pool.filter { candidate in
-                candidate.previousIds.contains { $0.name == oldName } && candidate.previousIds.contains { $0.gvk.isSelected(by: target) }
+        /// prefixes and suffixes they share with the referrer. A reference that gives a
+        /// namespace sees the candidates first in that namespace (as they were read), else
+        /// those in it now.
+        func select(_ oldName: String, sameNamespace: Bool, inNamespace namespace: String?) throws(Diagnostic) -> Object? {
+            guard let named = objects.byPreviousName[oldName] else { return nil }
+            let all = objects.all
+            var inPool: (Object) -> Bool = candidates.contains
+            if let namespace {
+                let candidates = self.candidates
+                let byOriginal = { (object: Object) in
+                    candidates.contains(object) && !object.originalIsClusterScoped && object.originalEffectiveNamespace == namespace
+                }
+                inPool = all.contains(where: byOriginal)
+                    ? byOriginal
+                    : { candidates.contains($0) && !$0.isClusterScoped && $0.effectiveNamespace == namespace }
+            }
+            var matches = named.map { all[$0] }.filter { candidate in
+                inPool(candidate) && candidate.previousIds.contains { $0.gvk.isSelected(by: target) }
             }
             if let roleRef = roleRefKind {
                 matches = matches.filter { $0.previousIds.contains { $0.gvk.isSelected(by: roleRef) } }
             }
-            let referrerId = referrer.id
-            if !referrerId.gvk.isClusterScoped {
+            let referrer = all[self.referrer]
+            if !referrer.isClusterScoped {
                 // ServiceAccounts in other namespaces may be bound by a RoleBinding.
                 matches = matches.filter { candidate in
-                    let id = candidate.id
-                    return id.gvk.isClusterScoped || id.gvk.kind == "ServiceAccount" || id.effectiveNamespace == referrerId.effectiveNamespace
+                    candidate.isClusterScoped || candidate.id.gvk.kind == "ServiceAccount" || candidate.effectiveNamespace == referrer.effectiveNamespace
                 }
             }
             if matches.count == 1 { return matches[0] }
             matches = matches.filter { $0.sharesAffixes(with: referrer) }
             if matches.count <= 1 { return matches.first }
             let first = matches[0]
-            let identical = matches.allSatisfy { $0.name == first.name && (!sameNamespace || $0.namespace == first.namespace) }
+            let identical = matches.allSatisfy { $0.id.name == first.id.name && (!sameNamespace || $0.id.namespace == first.id.namespace) }
             if identical { return first }
             throw Diagnostic.error(
                 "kustomize.name-reference",
@@ -159,9 +242,7 @@ public enum NameReference {
 
         /// For a `roleRef/name` field, the kind its `roleRef` names (apiGroup and kind).
         var roleRefKind: GVK? {
-            guard spec.path.hasSuffix("roleRef/name"), let roleRef = referrer.node["roleRef"],
-                  let group = roleRef["apiGroup"]?.scalar?.value, let kind = roleRef["kind"]?.scalar?.value else { return nil }
-            return GVK(group: group, kind: kind)
+            spec.path.hasSuffix("roleRef/name") ? objects.all[referrer].roleRefKind : nil
         }
     }
 }
@@ -200,12 +281,8 @@ extension Resource {
         normalizeAnnotations()
     }
 
-    /// kustomize's `PrefixesSuffixesEquals`: the shorter list of prefixes ends the longer one,
-    /// and likewise for suffixes.
-    func sharesAffixes(with other: Resource) -> Bool {
-        Resource.sameEnding(namePrefixes, other.namePrefixes) && Resource.sameEnding(nameSuffixes, other.nameSuffixes)
-    }
-
+    /// kustomize's `PrefixesSuffixesEquals` on one list: the shorter list of prefixes (or of
+    /// suffixes) ends the longer one.
     static func sameEnding(_ a: [String], _ b: [String]) -> Bool {
         let (shorter, longer) = a.count <= b.count ? (a, b) : (b, a)
         if shorter.isEmpty { return longer.isEmpty }

@@ -144,7 +144,7 @@ enum Replacements {
         if targetScalar.tag == UntypedScalar.tag {
             return Node(.scalar(Scalar(newText, tag: UntypedScalar.tag)), mark: field.mark)
         }
-        let type = ScalarType.of(targetScalar)
+        let type = targetScalar.type
         if type == .string || type == .binary {
             // A folded block keeps its style: kustomize writes it through go-yaml's folding.
             return targetScalar.style == .folded ? Node(.scalar(Scalar(newText, style: .folded)), mark: field.mark) : .string(newText, mark: field.mark)

@@ -15,14 +15,23 @@ public struct GVK: Hashable, Sendable, CustomStringConvertible {
 
     /// Splits an `apiVersion` such as `apps/v1` (group `apps`) or `v1` (core group).
     public init(apiVersion: String, kind: String) {
-        if let slash = apiVersion.firstIndex(of: "/") {
+        if let slash = GVK.firstSlash(in: apiVersion) {
             group = String(apiVersion[..<slash])
-            version = String(apiVersion[apiVersion.index(after: slash)...])
+            version = String(apiVersion[apiVersion.utf8.index(after: slash)...])
         } else {
             group = ""
             version = apiVersion
         }
         self.kind = kind
+    }
+
+    /// The first character `/`. Every object's id reads its apiVersion, so the common ASCII
+    /// text, where each byte is a character, is searched bytewise; other text by character
+    /// (a slash followed by a combining mark is not a slash there).
+    private static func firstSlash(in text: String) -> String.Index? {
+        let bytes = text.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return text.firstIndex(of: "/") }
+        return bytes.firstIndex(of: UInt8(ascii: "/"))
     }
 
     public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }

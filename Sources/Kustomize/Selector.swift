@@ -5,11 +5,11 @@ import YAML
 /// A patch target: group, version, kind, name and namespace as anchored regular
 /// expressions, and Kubernetes label/annotation selectors.
 public struct Selector: Sendable {
-    var group: Pattern?
-    var version: Pattern?
-    var kind: Pattern?
-    var name: Pattern?
-    var namespace: Pattern?
+    var group: TargetPattern?
+    var version: TargetPattern?
+    var kind: TargetPattern?
+    var name: TargetPattern?
+    var namespace: TargetPattern?
     var labelSelector: LabelSelector?
     var annotationSelector: LabelSelector?
 
@@ -22,11 +22,11 @@ public struct Selector: Sendable {
         for entry in entries where !Selector.fields.contains(entry.name) {
             throw Diagnostic.error("kustomize.unknown-field", "unknown field '\(entry.name)' in target", at: entry.key.mark.location)
         }
-        group = try Selector.anchored(node["group"])
-        version = try Selector.anchored(node["version"])
-        kind = try Selector.anchored(node["kind"])
-        name = try Selector.anchored(node["name"])
-        namespace = try Selector.anchored(node["namespace"])
+        group = try TargetPattern(node["group"])
+        version = try TargetPattern(node["version"])
+        kind = try TargetPattern(node["kind"])
+        name = try TargetPattern(node["name"])
+        namespace = try TargetPattern(node["namespace"])
         if let text = node["labelSelector"] {
             labelSelector = try LabelSelector(text)
         }
@@ -43,21 +43,51 @@ public struct Selector: Sendable {
         return compiled
     }
 
-    private static func matches(_ pattern: Pattern?, _ text: String) -> Bool {
+    private static func matches(_ pattern: TargetPattern?, _ text: String) -> Bool {
         pattern?.matches(text) ?? true
     }
 
     /// kustomize matches names and namespaces against both the original and the current id.
     public func selects(_ resource: Resource) -> Bool {
         let current = resource.id
-        let original = resource.originalId
-        guard Selector.matches(namespace, original.effectiveNamespace) || Selector.matches(namespace, current.effectiveNamespace),
+        let original = resource.previousIds.first ?? current
+        // An absent field matches anything: the namespaces it would compare are not worked out.
+        guard namespace == nil || Selector.matches(namespace, original.effectiveNamespace) || Selector.matches(namespace, current.effectiveNamespace),
               Selector.matches(name, original.name) || Selector.matches(name, current.name),
               Selector.matches(group, current.gvk.group), Selector.matches(version, current.gvk.version),
               Selector.matches(kind, current.gvk.kind) else { return false }
         if let labelSelector, !labelSelector.matches(resource.labels) { return false }
         if let annotationSelector, !annotationSelector.matches(resource.annotations) { return false }
         return true
+    }
+}
+
+/// One field of a patch target: an anchored regular expression, as kustomize reads it. Most
+/// targets give a plain name, which is compared as text before any regular expression runs.
+struct TargetPattern: Sendable {
+    let text: String
+    let regex: Pattern
+    /// Whether the text has no character a regular expression treats specially.
+    let isLiteral: Bool
+
+    static let literalCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_/:".utf8)
+
+    /// nil for an absent or empty field, which matches anything.
+    init?(_ node: Node?) throws(Diagnostic) {
+        guard let regex = try Selector.anchored(node), let text = node?.text else { return nil }
+        self.text = text
+        self.regex = regex
+        isLiteral = text.utf8.allSatisfy(TargetPattern.literalCharacters.contains)
+    }
+
+    func matches(_ value: String) -> Bool {
+        if isLiteral {
+            if value.utf8.elementsEqual(text.utf8) { return true }
+            // Only the text itself, or the text and a final line break (which the anchor `$`
+            // also accepts), can match: leave that rare case to the regular expression.
+            guard value.utf8.starts(with: text.utf8) else { return false }
+        }
+        return regex.matches(value)
     }
 }
 

@@ -16,6 +16,10 @@ public enum Transformers {
         let setNamespace = { (node: inout Node) throws(Diagnostic) in try setScalar(&node, to: namespace, field: "namespace") }
         // `metadata/namespace` is set below on namespaced objects only, whatever the specs say.
         let specs = config.namespace.filter { $0.path != "metadata/namespace" }
+        // How many objects hold each identity now, kept up to date as objects move.
+        var keys = resources.map(\.id.objectKey)
+        var holders: [ResId.ObjectKey: Int] = [:]
+        for key in keys { holders[key, default: 0] += 1 }
         for index in resources.indices {
             var resource = resources[index]
             guard resource.node.entries?.isEmpty == false else { continue }
@@ -39,7 +43,10 @@ public enum Transformers {
             }
             resources[index] = resource
             let id = resource.id
-            if resources.filter({ $0.id.isSameObject(as: id) }).count > 1 {
+            holders[keys[index], default: 0] -= 1
+            keys[index] = id.objectKey
+            holders[keys[index], default: 0] += 1
+            if holders[keys[index], default: 0] > 1 {
                 throw Diagnostic.error(
                     "kustomize.duplicate-id", "setting namespace '\(namespace)' makes two objects \(id)", at: value.mark.location)
             }
@@ -256,11 +263,19 @@ public enum Transformers {
         do {
             try body()
         } catch {
-            var diagnostic = error
-            diagnostic.message = "\(resource.id): \(error.message)"
-            if diagnostic.location == nil { diagnostic.location = resource.location }
-            throw diagnostic
+            throw error.naming(resource.id, at: resource.location)
         }
+    }
+}
+
+extension Diagnostic {
+    /// The failure with the object it happened in named first, and placed at the object
+    /// when it has no place of its own.
+    func naming(_ id: ResId, at location: SourceLocation?) -> Diagnostic {
+        var diagnostic = self
+        diagnostic.message = "\(id): \(message)"
+        if diagnostic.location == nil { diagnostic.location = location }
+        return diagnostic
     }
 }
 

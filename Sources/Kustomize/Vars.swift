@@ -206,7 +206,7 @@ enum VarResolution {
             at: variable.mark.location)
         guard let field = FieldPath.lookup(resource.node, steps) else { throw failure }
         guard let scalar = field.scalar else { return nil }
-        switch ScalarType.of(scalar) {
+        switch scalar.type {
         case .int:
             guard let value = Int(scalar.value) else { throw failure }
             return .int(value)
@@ -227,17 +227,17 @@ enum VarResolution {
         if node.isNull { return }
         switch node.content {
         case .scalar(let scalar):
-            guard ScalarType.of(scalar) == .string else { return }
+            guard scalar.type == .string else { return }
             node = try expanded(scalar.value, values: values, used: &used, at: node).with(mark: node.mark)
         case .mapping(var entries):
             for index in entries.indices {
-                guard let scalar = entries[index].value.scalar, ScalarType.of(scalar) == .string else { continue }
+                guard let scalar = entries[index].value.scalar, scalar.type == .string else { continue }
                 entries[index].value = try expanded(scalar.value, values: values, used: &used, at: entries[index].value).with(mark: entries[index].value.mark)
             }
             node.content = .mapping(entries)
         case .sequence(var items):
             for index in items.indices {
-                guard let scalar = items[index].scalar, ScalarType.of(scalar) == .string else {
+                guard let scalar = items[index].scalar, scalar.type == .string else {
                     throw spec.failure("a list that holds vars must hold only strings, found a \(TransformerInput.typeName(items[index]))", at: items[index])
                 }
                 items[index] = try expanded(scalar.value, values: values, used: &used, at: items[index]).with(mark: items[index].mark)

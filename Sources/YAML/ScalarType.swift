@@ -13,10 +13,6 @@ public enum ScalarType: Sendable, Hashable {
     case null
     case binary
 
-    public static func of(_ scalar: Scalar) -> ScalarType {
-        scalar.type
-    }
-
     /// The type of a scalar with this text, style and tag (what `Scalar.type` holds).
     static func resolve(_ value: String, style: ScalarStyle, tag: String?) -> ScalarType {
         if let tag {
