@@ -6,18 +6,8 @@ import YAML
 enum JSONRenderer {
     static let formatVersion = 2
 
-    /// A JSON value whose objects keep their keys in insertion order.
-    private indirect enum Value {
-        case string(String)
-        case number(String)
-        case bool(Bool)
-        case null
-        case array([Value])
-        case object([(String, Value)])
-    }
-
     static func render(_ diff: TreeDiff, byCause: Bool) -> String {
-        let totals: [(String, Value)] = [
+        let totals: [(String, JSONValue)] = [
             ("environments", count(diff.environments.count)),
             ("changedEnvironments", count(diff.environments.filter { !$0.isEmpty }.count)),
             ("added", count(diff.environments.map(\.added.count).reduce(0, +))),
@@ -25,7 +15,7 @@ enum JSONRenderer {
             ("renamed", count(diff.environments.map(\.renamed.count).reduce(0, +))),
             ("changed", count(diff.environments.map(\.changed.count).reduce(0, +))),
         ]
-        var members: [(String, Value)] = [
+        var members: [(String, JSONValue)] = [
             ("version", count(formatVersion)),
             ("empty", .bool(diff.isEmpty)),
             ("summary", .object(totals)),
@@ -33,47 +23,44 @@ enum JSONRenderer {
             ("environments", .array(diff.environments.map(environment))),
         ]
         if byCause { members.append(("causes", .array(diff.causes.map(cause)))) }
-        let root = Value.object(members)
-        var output = ""
-        write(root, indent: "", to: &output)
-        return output + "\n"
+        return JSONValue.object(members).rendered() + "\n"
     }
 
-    private static func count(_ n: Int) -> Value { .number(String(n)) }
+    private static func count(_ n: Int) -> JSONValue { .integer(n) }
 
-    private static func risk(_ risk: Risk) -> Value {
+    private static func risk(_ risk: Risk) -> JSONValue {
         .object([
             ("category", .string(risk.category.rawValue)),
             ("environment", .string(risk.environment)),
             ("object", object(risk.object)),
-            ("paths", .array(risk.paths.map(Value.string))),
+            ("paths", .array(risk.paths.map(JSONValue.string))),
         ])
     }
 
-    private static func cause(_ group: CauseGroup) -> Value {
+    private static func cause(_ group: CauseGroup) -> JSONValue {
         .object([
             ("source", location(group.source)),
-            ("environments", .array(group.environments.map(Value.string))),
+            ("environments", .array(group.environments.map(JSONValue.string))),
             ("entries", .array(group.entries.map { entry in
-                let effect: (String, Value)
+                let effect: (String, JSONValue)
                 switch entry.effect {
                 case .objectAdded: effect = ("effect", .string("objectAdded"))
                 case .objectRemoved: effect = ("effect", .string("objectRemoved"))
                 case .field: effect = ("effect", .string("field"))
                 }
-                var fieldChange = Value.null
+                var fieldChange = JSONValue.null
                 if case .field(let change) = entry.effect { fieldChange = self.change(change) }
                 return .object([
                     ("object", object(entry.object)),
                     effect,
                     ("change", fieldChange),
-                    ("environments", .array(entry.environments.map(Value.string))),
+                    ("environments", .array(entry.environments.map(JSONValue.string))),
                 ])
             })),
         ])
     }
 
-    private static func location(_ location: SourceLocation?) -> Value {
+    private static func location(_ location: SourceLocation?) -> JSONValue {
         guard let location else { return .null }
         return .object([
             ("file", .string(location.file)),
@@ -82,7 +69,7 @@ enum JSONRenderer {
         ])
     }
 
-    private static func environment(_ environment: EnvironmentDiff) -> Value {
+    private static func environment(_ environment: EnvironmentDiff) -> JSONValue {
         .object([
             ("name", .string(environment.name)),
             ("summary", .object([
@@ -110,7 +97,7 @@ enum JSONRenderer {
         ])
     }
 
-    private static func object(_ key: ObjectKey) -> Value {
+    private static func object(_ key: ObjectKey) -> JSONValue {
         .object([
             ("group", .string(key.group)),
             ("kind", .string(key.kind)),
@@ -119,14 +106,14 @@ enum JSONRenderer {
         ])
     }
 
-    private static func change(_ change: FieldChange) -> Value {
+    private static func change(_ change: FieldChange) -> JSONValue {
         .object([
             ("path", .string(change.path)),
             ("kind", .string(change.kind.rawValue)),
             ("old", change.old.map(value) ?? .null),
             ("new", change.new.map(value) ?? .null),
             ("secret", .bool(change.secret)),
-            ("lineDiff", change.lineDiff.map { .array($0.map(Value.string)) } ?? .null),
+            ("lineDiff", change.lineDiff.map { .array($0.map(JSONValue.string)) } ?? .null),
             ("position", change.position.map { position in
                 .object([("old", position.old.map(count) ?? .null), ("new", position.new.map(count) ?? .null)])
             } ?? .null),
@@ -136,7 +123,7 @@ enum JSONRenderer {
     }
 
     /// A YAML node as the JSON value a Kubernetes client reads it as.
-    private static func value(_ node: Node) -> Value {
+    private static func value(_ node: Node) -> JSONValue {
         switch node.content {
         case .scalar(let scalar):
             let type = scalar.type
@@ -156,39 +143,6 @@ enum JSONRenderer {
             return .object(entries.sorted { $0.name < $1.name }.map { ($0.name, value($0.value)) })
         case .sequence(let items):
             return .array(items.map(value))
-        }
-    }
-
-    private static func write(_ value: Value, indent: String, to output: inout String) {
-        switch value {
-        case .string(let text): output += JSONValue.quoted(text)
-        case .number(let text): output += text
-        case .bool(let flag): output += flag ? "true" : "false"
-        case .null: output += "null"
-        case .array(let items):
-            guard !items.isEmpty else {
-                output += "[]"
-                return
-            }
-            output += "[\n"
-            for (index, item) in items.enumerated() {
-                output += indent + "  "
-                write(item, indent: indent + "  ", to: &output)
-                output += index == items.count - 1 ? "\n" : ",\n"
-            }
-            output += indent + "]"
-        case .object(let members):
-            guard !members.isEmpty else {
-                output += "{}"
-                return
-            }
-            output += "{\n"
-            for (index, (key, member)) in members.enumerated() {
-                output += indent + "  " + JSONValue.quoted(key) + ": "
-                write(member, indent: indent + "  ", to: &output)
-                output += index == members.count - 1 ? "\n" : ",\n"
-            }
-            output += indent + "}"
         }
     }
 }

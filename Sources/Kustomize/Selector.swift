@@ -83,8 +83,8 @@ struct TargetPattern: Sendable {
     func matches(_ value: String) -> Bool {
         if isLiteral {
             if value.utf8.elementsEqual(text.utf8) { return true }
-            // Only the text itself, or the text and a final line break (which the anchor `$`
-            // also accepts), can match: leave that rare case to the regular expression.
+            // Only a value starting with the text can match; what may follow it (a final
+            // line break, for some readings of `$`) is the regular expression's to decide.
             guard value.utf8.starts(with: text.utf8) else { return false }
         }
         return regex.matches(value)
