@@ -66,27 +66,24 @@ public struct Selector: Sendable {
 /// targets give a plain name, which is compared as text before any regular expression runs.
 struct TargetPattern: Sendable {
     let text: String
-    let regex: Pattern
-    /// Whether the text has no character a regular expression treats specially.
-    let isLiteral: Bool
+    /// nil for a plain name (no character a regular expression treats specially), which
+    /// matches exactly itself, as its anchored expression would: compiling an expression
+    /// costs far more than the comparison.
+    let regex: Pattern?
 
     static let literalCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_/:".utf8)
 
     /// nil for an absent or empty field, which matches anything.
     init?(_ node: Node?) throws(Diagnostic) {
-        guard let regex = try Selector.anchored(node), let text = node?.text else { return nil }
+        guard let node, let text = node.text, !text.isEmpty else { return nil }
         self.text = text
-        self.regex = regex
-        isLiteral = text.utf8.allSatisfy(TargetPattern.literalCharacters.contains)
+        regex = text.utf8.allSatisfy(TargetPattern.literalCharacters.contains) ? nil : try Selector.anchored(node)
     }
 
+    var isLiteral: Bool { regex == nil }
+
     func matches(_ value: String) -> Bool {
-        if isLiteral {
-            if value.utf8.elementsEqual(text.utf8) { return true }
-            // Only a value starting with the text can match; what may follow it (a final
-            // line break, for some readings of `$`) is the regular expression's to decide.
-            guard value.utf8.starts(with: text.utf8) else { return false }
-        }
+        guard let regex else { return value.utf8.elementsEqual(text.utf8) }
         return regex.matches(value)
     }
 }

@@ -1,5 +1,4 @@
 import Diagnostics
-import FileSources
 import FoundationEssentials
 import YAML
 
@@ -28,15 +27,11 @@ enum Formats {
     }
 }
 
-/// The regular expressions of schemas, compiled once per pattern and run: the same pattern
-/// (a quantity's, a name's) recurs across a CRD, and most are never used.
+/// The regular expressions of schemas (`Pattern` compiles each once per process).
 enum Regexes {
-    private static let compiled = Memo<Pattern?>()
-
     /// Whether `text` contains a match (JSON Schema's `pattern` is not anchored). A pattern
     /// that does not compile matches nothing, so the value is reported rather than passed.
     static func matches(_ pattern: String, _ text: String) -> Bool {
-        let compiled = try? compiled.value(for: pattern) { () throws(Diagnostic) in Pattern(pattern) }
-        return (compiled ?? nil)?.matches(text) ?? false
+        Pattern(pattern)?.matches(text) ?? false
     }
 }
