@@ -1,8 +1,8 @@
-import Glibc
 import ArgumentParser
-import Diagnostics
 import Compiler
+import Diagnostics
 import FoundationEssentials
+import Glibc
 
 /// The `gitopsc` command: subcommands only parse arguments and call the library.
 public struct Gitopsc: ParsableCommand {

@@ -1,5 +1,4 @@
 import Diagnostics
-
 import Synchronization
 
 /// Where a node started in its source: a file plus a 1-based line and column.
@@ -29,7 +28,7 @@ public struct Mark: Hashable, Sendable {
     public static let none = Mark(file: "", line: 0, column: 0)
 
     public var location: SourceLocation? {
-        file.isEmpty ? nil : SourceLocation(file: file, line: line, column: column)
+        fileNumber == 0 ? nil : SourceLocation(file: file, line: line, column: column)
     }
 }
 
