@@ -42,9 +42,8 @@ public enum LocalWrites {
 
     /// Writes a new file, or replaces the file at `path` by renaming a finished temporary
     /// file over it: a reader of an existing file sees the old file or the new one, never
-    /// part of either. The
-    /// file is not flushed to the disk (as `kubectl kustomize -o` and `git checkout` do not
-    /// flush): the output is derived, and a later run writes it again.
+    /// part of either. The file is not flushed to the disk (as `kubectl kustomize -o` and
+    /// `git checkout` do not flush): the output is derived, and a later run writes it again.
     public static func replace(_ path: String, with bytes: [UInt8]) throws(SystemError) {
         // A new file needs no temporary: there is no old file a reader could miss, and a
         // failed write removes it. It saves the rename, which costs as much as the write.
@@ -52,18 +51,7 @@ public enum LocalWrites {
             return try create(path, with: bytes)
         } catch where error.code == EEXIST {}
         let (descriptor, temporary) = try createTemporary(besides: path)
-        do {
-            try writeAll(bytes, to: descriptor)
-        } catch {
-            close(descriptor)
-            unlink(temporary)
-            throw error
-        }
-        guard close(descriptor) == 0 else {
-            let failure = SystemError.last
-            unlink(temporary)
-            throw failure
-        }
+        try fill(descriptor, at: temporary, with: bytes)
         guard rename(temporary, path) == 0 else {
             let failure = SystemError.last
             unlink(temporary)
@@ -76,14 +64,24 @@ public enum LocalWrites {
     public static func create(_ path: String, with bytes: [UInt8]) throws(SystemError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else { throw .last }
-        do {
+        try fill(descriptor, at: path, with: bytes)
+    }
+
+    /// Writes the bytes into a file just created at `path` and closes it; on failure the
+    /// file is removed, so that no part of it is left.
+    private static func fill(_ descriptor: Int32, at path: String, with bytes: [UInt8]) throws(SystemError) {
+        do throws(SystemError) {
             try writeAll(bytes, to: descriptor)
         } catch {
             close(descriptor)
             unlink(path)
             throw error
         }
-        guard close(descriptor) == 0 else { throw .last }
+        guard close(descriptor) == 0 else {
+            let failure = SystemError.last
+            unlink(path)
+            throw failure
+        }
     }
 
     private static let temporaryCounter = Locked(0)

@@ -6,13 +6,13 @@ import YAML
 /// documentation only and pass.
 enum Formats {
     /// RFC 3339, as Go's time.RFC3339 parses it.
-    static let dateTime = #"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"#
-    static let base64 = #"^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"#
+    static let dateTime = Pattern(#"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"#)!
+    static let base64 = Pattern(#"^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"#)!
 
     static func valid(_ text: String, format: String) -> Bool {
         switch format {
-        case "date-time": return Regexes.matches(dateTime, text)
-        case "byte": return Regexes.matches(base64, text)
+        case "date-time": return dateTime.matches(text)
+        case "byte": return base64.matches(text)
         default: return true
         }
     }
@@ -24,14 +24,5 @@ enum Formats {
         case "int64": return value.integerValue != nil
         default: return true
         }
-    }
-}
-
-/// The regular expressions of schemas (`Pattern` compiles each once per process).
-enum Regexes {
-    /// Whether `text` contains a match (JSON Schema's `pattern` is not anchored). A pattern
-    /// that does not compile matches nothing, so the value is reported rather than passed.
-    static func matches(_ pattern: String, _ text: String) -> Bool {
-        Pattern(pattern)?.matches(text) ?? false
     }
 }

@@ -26,7 +26,7 @@ public final class StructuralSchema: Sendable {
     let items: StructuralSchema?
     let required: [String]
     let allowed: [Node]?
-    /// Compiled when first matched (`Regexes`): most patterns of a CRD are never used.
+    /// Compiled when first matched (`Pattern` keeps it): most patterns of a CRD are never used.
     let patternText: String?
     let minLength: Int?, maxLength: Int?
     let minItems: Int?, maxItems: Int?

@@ -156,7 +156,7 @@ struct Validator {
         if let minimum = schema.minLength, length < minimum {
             report("is shorter than \(minimum) characters", at: mark)
         }
-        if let pattern = schema.patternText, !Regexes.matches(pattern, text) {
+        if let pattern = schema.patternText, !(Pattern(pattern)?.matches(text) ?? false) {
             report(schema.patternMessage.map { "'\(text)' \($0)" } ?? "'\(text)' does not match the pattern \(schema.patternText ?? "")", at: mark)
         }
         if let format = schema.format, !Formats.valid(text, format: format) {
@@ -196,7 +196,7 @@ struct Validator {
         }
         for entry in entries {
             path.append(.key(entry.name))
-            if let keyPattern = schema.keyPattern, !Regexes.matches(keyPattern, entry.name) {
+            if let keyPattern = schema.keyPattern, !(Pattern(keyPattern)?.matches(entry.name) ?? false) {
                 report("'\(entry.name)' is not a valid key (an optional DNS subdomain prefix and '/', then at most 63 characters of A-Z, a-z, 0-9, '-', '_', '.')", at: entry.key.mark.location == nil ? mark : entry.key.mark)
             }
             if let field = schema.field(entry.name) {
