@@ -18,6 +18,18 @@ public struct FieldSpec: Sendable, Equatable {
     struct Step: Sendable {
         var name: String
         var isList: Bool
+
+        /// `name[]` is the list field `name`.
+        init(_ step: String) {
+            // Most steps do not end in `]`: the last byte decides before any comparison.
+            if step.utf8.last == UInt8(ascii: "]"), step.hasSuffix("[]") {
+                name = String(step.dropLast(2))
+                isList = true
+            } else {
+                name = step
+                isList = false
+            }
+        }
     }
 
     public init(_ path: String, group: String = "", version: String = "", kind: String = "", create: Bool = false, mark: Mark = .none) {
@@ -25,9 +37,7 @@ public struct FieldSpec: Sendable, Equatable {
         self.path = path
         self.create = create
         self.mark = mark
-        self.steps = FieldSpec.split(path).map { step in
-            step.hasSuffix("[]") ? Step(name: String(step.dropLast(2)), isList: true) : Step(name: step, isList: false)
-        }
+        self.steps = FieldSpec.split(path).map(Step.init)
     }
 
     public static func == (lhs: FieldSpec, rhs: FieldSpec) -> Bool {
@@ -41,6 +51,26 @@ public struct FieldSpec: Sendable, Equatable {
 
     /// kustomize's `PathSplitter`: split at `/`, except where the slash is escaped.
     static func split(_ path: String) -> [String] {
+        // Every built-in spec is split at the start of every build. ASCII text without an
+        // escape is cut at its slashes' byte offsets, which is what the general loop does.
+        guard path.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\\") }) else { return splitEscaped(path) }
+        let bytes = path.utf8
+        var steps: [String] = []
+        var start = bytes.startIndex
+        var index = start
+        while index != bytes.endIndex {
+            if bytes[index] == UInt8(ascii: "/") {
+                steps.append(String(path[start..<index]))
+                start = bytes.index(after: index)
+            }
+            index = bytes.index(after: index)
+        }
+        steps.append(String(path[start..<index]))
+        return steps
+    }
+
+    /// `split` for any text: a step ending in `\` is joined with the next one by a `/`.
+    static func splitEscaped(_ path: String) -> [String] {
         var steps: [String] = []
         for part in path.split(separator: "/", omittingEmptySubsequences: false) {
             if let last = steps.last, last.hasSuffix("\\") {
@@ -227,6 +257,7 @@ public struct TransformerConfig: Sendable {
         for (name, keyPath) in TransformerConfig.listFields {
             self[keyPath: keyPath] = try FieldSpec.merged(self[keyPath: keyPath], other[keyPath: keyPath], field: name)
         }
+        if nameReference.sharesStorage(with: other.nameReference) { return }
         for reference in other.nameReference {
             if let index = nameReference.firstIndex(where: { $0.gvk == reference.gvk }) {
                 nameReference[index].referrers = try FieldSpec.merged(nameReference[index].referrers, reference.referrers, field: "nameReference")
@@ -263,7 +294,9 @@ extension FieldSpec {
     /// kustomize's `FsSlice.MergeAll`.
     static func merged(_ base: [FieldSpec], _ incoming: [FieldSpec], field: String) throws(Diagnostic) -> [FieldSpec] {
         // Every folder's configuration starts from the built-in specs, so merging a folder into
-        // the one above it mostly meets the same list again: that adds nothing, found in one pass.
+        // the one above it mostly meets the same list again, often the very same array: that
+        // adds nothing, found without comparing, or else in one pass.
+        if base.sharesStorage(with: incoming) { return base }
         if incoming.count == base.count, zip(base, incoming).allSatisfy({ $0.isEffectively($1) && $0.create == $1.create }) {
             return base
         }
@@ -402,6 +435,16 @@ enum TransformerInput {
                 message += "; did you mean '\(suggestion)'?"
             }
             throw Diagnostic.error("kustomize.unknown-field", message, at: entry.key.mark.location)
+        }
+    }
+}
+
+extension Array {
+    /// Whether both arrays are one buffer (copies of one array, neither changed since): then
+    /// they hold the same elements, whatever those are.
+    func sharesStorage(with other: [Element]) -> Bool {
+        count == other.count && withUnsafeBufferPointer { mine in
+            other.withUnsafeBufferPointer { theirs in mine.baseAddress == theirs.baseAddress }
         }
     }
 }

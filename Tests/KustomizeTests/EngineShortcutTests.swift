@@ -129,6 +129,24 @@ import YAML
     }
 }
 
+@Suite struct FieldSpecSplitTests {
+    /// ASCII paths without an escape are cut by bytes; the general loop must agree with that
+    /// on every such path, and `\\/` must still keep a slash inside a step.
+    @Test func bytewiseSplitAgreesWithTheGeneralLoop() {
+        let seed = SeededRandom.runSeed()
+        var random = SeededRandom(seed: seed)
+        let alphabet = Array("ab/[]\r\n.-")
+        for _ in 0..<5_000 {
+            let path = String((0..<Int.random(in: 0...10, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
+            #expect(FieldSpec.split(path) == FieldSpec.splitEscaped(path), "seed \(seed) (GITOPSC_SEED=\(seed) to replay): \(path.debugDescription)")
+        }
+        #expect(FieldSpec.split(#"metadata/annotations/a.io\/b"#) == ["metadata", "annotations", "a.io/b"])
+        #expect(FieldSpec.split("spec/containers[]/image").map { FieldSpec.Step($0).isList } == [false, true, false])
+        #expect(FieldSpec("spec/containers[]/image").steps.map(\.name) == ["spec", "containers", "image"])
+        #expect(FieldSpec.split("a//b/") == ["a", "", "b", ""])
+    }
+}
+
 @Suite struct APIVersionSplitTests {
     /// The group ends at the first character `/`: bytewise for ASCII text, by character
     /// otherwise, where a slash with a combining mark is not a slash.
