@@ -13,7 +13,7 @@ enum MergeKey {
 
     /// `entries` followed by the entries the merge value brings that no earlier one has.
     /// `explicit` holds the names of the mapping's own keys.
-    static func merged(_ entries: [MappingEntry], explicit: Set<String>, with merge: (key: Node, value: Node)?) throws(Diagnostic) -> [MappingEntry] {
+    static func merged(_ entries: [MappingEntry], explicit: KeyNames, with merge: (key: Node, value: Node)?) throws(Diagnostic) -> [MappingEntry] {
         guard let merge else { return entries }
         let sources: [Node]
         switch merge.value.content {
@@ -35,10 +35,32 @@ enum MergeKey {
         var result = entries
         var present = explicit
         for source in sources {
-            for entry in source.entries ?? [] where present.insert(entry.name).inserted {
+            for entry in source.entries ?? [] where present.insert(entry.name) {
                 result.append(entry)
             }
         }
         return result
+    }
+}
+
+/// The distinct key names of one mapping as it is read. Most mappings have a handful of keys,
+/// which are compared in a list, cheaper than hashing each one; a mapping with many keys
+/// switches to a set, so that a hostile one stays linear.
+struct KeyNames {
+    private var list: [String] = []
+    private var set: Set<String>?
+    static let listLimit = 16
+
+    /// Adds `name`; false when the mapping already has it.
+    mutating func insert(_ name: String) -> Bool {
+        if set != nil { return set!.insert(name).inserted }
+        if list.contains(name) { return false }
+        if list.count == KeyNames.listLimit {
+            set = Set(list + [name])
+            list = []
+        } else {
+            list.append(name)
+        }
+        return true
     }
 }

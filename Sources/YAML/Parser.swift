@@ -102,8 +102,8 @@ private struct Frame {
     var pendingKey: Node?
     /// Whether `pendingKey` repeats an earlier key (when duplicates are kept, last wins).
     var pendingKeyRepeats = false
-    /// Keys of the mapping so far, for duplicate detection in constant time per key.
-    var seen: Set<String> = []
+    /// Keys of the mapping so far, for duplicate detection.
+    var seen = KeyNames()
     /// The mapping's `<<` key and its value, merged when the mapping ends.
     var merge: (key: Node, value: Node)?
     var size = Expansion(nodes: 1, bytes: 0)
@@ -281,7 +281,7 @@ private struct EventReader {
             guard let name = node.scalar?.value else {
                 throw Diagnostic.error("yaml.complex-key", "a mapping key must be a scalar, not a \(node.kindName)", at: node.mark.location)
             }
-            if !frame.seen.insert(name).inserted {
+            if !frame.seen.insert(name) {
                 guard keepsLastDuplicate else {
                     throw Diagnostic.error("yaml.duplicate-key", "mapping key \"\(name)\" already defined", at: node.mark.location)
                 }

@@ -1,4 +1,5 @@
 import Diagnostics
+import ProcessRunner
 import Testing
 @testable import YAML
 
@@ -51,6 +52,38 @@ import Testing
         let error = try #require(parseError("a: 1\nb: 2\na: 3\n"))
         #expect(error.code == "yaml.duplicate-key")
         #expect(error.location == SourceLocation(file: "input.yaml", line: 3, column: 1))
+    }
+
+    /// Keys are compared in a list up to `KeyNames.listLimit` and in a set beyond: a
+    /// repeated key is found at its first repetition at any length, below, at and above the
+    /// switch.
+    @Test func duplicateKeysAreFoundAtAnyMappingLength() throws {
+        let seed = SeededRandom.runSeed()
+        var random = SeededRandom(seed: seed)
+        let names = (0..<60).map { "key\($0)" }
+        for _ in 0..<400 {
+            let count = Int.random(in: 1...(KeyNames.listLimit * 3), using: &random)
+            // Distinct keys, and in half of the mappings one repeated further on.
+            var keys = Array(names.shuffled(using: &random).prefix(count))
+            var repeated: Int?
+            if count >= 2, random.next() % 2 == 0 {
+                let later = Int.random(in: 1..<count, using: &random)
+                keys[later] = keys[Int.random(in: 0..<later, using: &random)]
+                repeated = later
+            }
+            var seen: Set<String> = []
+            let firstRepeat = keys.indices.first { !seen.insert(keys[$0]).inserted }
+            #expect(firstRepeat == repeated)
+            let text = keys.enumerated().map { "\"\($0.element)\": \($0.offset)\n" }.joined()
+            let error = parseError(text)
+            let context = "seed \(seed) (GITOPSC_SEED=\(seed) to replay): \(keys)"
+            if let firstRepeat {
+                #expect(error?.code == "yaml.duplicate-key", "\(context)")
+                #expect(error?.location?.line == firstRepeat + 1, "\(context)")
+            } else {
+                #expect(error == nil, "\(context)")
+            }
+        }
     }
 
     /// A mapping or list as a key has no string name: refused at the key, as kustomize
