@@ -60,13 +60,17 @@ public struct Selector: Sendable {
 
     /// kustomize matches names and namespaces against both the original and the current id.
     public func selects(_ resource: Resource) -> Bool {
+        // Most objects differ from a target in kind or name: those two are read first, before
+        // the whole id is worked out.
+        if let kind, !kind.matches(resource.node["kind"]?.text ?? "") { return false }
+        if let name, !name.matches(resource.name), !(resource.previousIds.first.map { name.matches($0.name) } ?? false) {
+            return false
+        }
         let current = resource.id
         let original = resource.previousIds.first ?? current
         // An absent field matches anything: the namespaces it would compare are not worked out.
         guard namespace == nil || Selector.matches(namespace, original.effectiveNamespace) || Selector.matches(namespace, current.effectiveNamespace),
-              Selector.matches(name, original.name) || Selector.matches(name, current.name),
-              Selector.matches(group, current.gvk.group), Selector.matches(version, current.gvk.version),
-              Selector.matches(kind, current.gvk.kind) else { return false }
+              Selector.matches(group, current.gvk.group), Selector.matches(version, current.gvk.version) else { return false }
         if let labelSelector, !labelSelector.matches(resource.labels) { return false }
         if let annotationSelector, !annotationSelector.matches(resource.annotations) { return false }
         return true

@@ -87,6 +87,53 @@ import YAML
         }
         #expect(refused > 10 && refused < 290, "seed \(seed): \(refused) of 300 generated cases refused; the generator should make both kinds")
     }
+
+    /// A target reads an object's kind and name before its whole id: it selects exactly the
+    /// objects that comparing every field of the current and original ids selects.
+    @Test func targetsSelectAsComparingEveryField() throws {
+        let seed = SeededRandom.runSeed()
+        var random = SeededRandom(seed: seed)
+        func pick(_ choices: [String?]) -> String? { choices.randomElement(using: &random)! }
+        var selected = 0
+        for _ in 0..<2_000 {
+            var target = ""
+            for (field, choices) in [
+                ("group", [nil, "", "apps", "a.*"]), ("version", [nil, "v1", "v.*"]), ("kind", [nil, "ConfigMap", "Deployment", "C.*"]),
+                ("name", [nil, "a", "b", "p-a", "(a|b)"]), ("namespace", [nil, "default", "team", "t.*"]),
+                ("labelSelector", [nil, "app=x", "app!=x"]),
+            ] as [(String, [String?])] {
+                if let value = pick(choices) { target += "\(field): \"\(value)\"\n" }
+            }
+            let selector = try Selector(target.isEmpty ? Node(.mapping([])) : YAMLParser.parseStream(target, file: "t.yaml")[0])
+            let kind = pick(["ConfigMap", "Deployment", "Namespace"])!
+            let apiVersion = kind == "Deployment" ? "apps/v1" : "v1"
+            var text = "apiVersion: \(apiVersion)\nkind: \(kind)\nmetadata:\n  name: \(pick(["a", "b"])!)\n"
+            if let namespace = pick([nil, "default", "team"]) { text += "  namespace: \(namespace)\n" }
+            if let app = pick([nil, "x", "y"]) { text += "  labels:\n    app: \(app)\n" }
+            var object = Resource(node: try YAMLParser.parseStream(text, file: "r.yaml")[0])
+            if random.next() % 3 == 0 {
+                object.rememberId()
+                object.name = "p-" + object.name
+            }
+            let current = object.id
+            let original = object.previousIds.first ?? current
+            func matches(_ pattern: String?, _ value: String) -> Bool {
+                guard let pattern, !pattern.isEmpty else { return true }
+                return Pattern("^(?:\(pattern))$")!.matches(value)
+            }
+            func value(_ field: String) -> String? {
+                (try? YAMLParser.parseStream(target.isEmpty ? "{}" : target, file: "t.yaml"))?.first?[field]?.text
+            }
+            let plain = (value("namespace") == nil || matches(value("namespace"), original.effectiveNamespace) || matches(value("namespace"), current.effectiveNamespace))
+                && (matches(value("name"), original.name) || matches(value("name"), current.name))
+                && matches(value("group"), current.gvk.group) && matches(value("version"), current.gvk.version)
+                && matches(value("kind"), current.gvk.kind)
+                && (value("labelSelector").map { $0 == "app=x" ? object.labels["app"] == "x" : object.labels["app"] != "x" } ?? true)
+            if plain { selected += 1 }
+            #expect(selector.selects(object) == plain, "seed \(seed) (GITOPSC_SEED=\(seed) to replay): \(target.debugDescription) on \(text.debugDescription)")
+        }
+        #expect(selected > 100, "seed \(seed): only \(selected) of 2000 generated cases select; the generator should make both kinds")
+    }
 }
 
 @Suite struct GoJSONStringTests {
