@@ -44,12 +44,9 @@ public enum OutputWriter {
         for path in tree.files.keys.sorted() + deletions {
             try checkContained(path, in: output, realFolders: &realFolders)
         }
-        var summary = Summary()
-        var madeFolders: Set<String> = []
         // The manifest goes last, so an interrupted run still lists every file it owns.
-        for path in tree.files.keys.sorted() where path != manifestPath {
-            try writeIfChanged(tree.files[path]!, to: output + "/" + path, summary: &summary, madeFolders: &madeFolders)
-        }
+        var summary = try writeIfChanged(tree.files.keys.sorted().filter { $0 != manifestPath }, of: tree, in: output)
+        var madeFolders: Set<String> = []
         for path in deletions where entryKind(output + "/" + path) == .file {
             let full = output + "/" + path
             guard unlink(full) == 0 else { throw ioError("cannot delete '\(shown(full))'", .last) }
@@ -103,9 +100,10 @@ public enum OutputWriter {
     /// looked at once.
     private static func checkContained(_ path: String, in output: String, realFolders: inout Set<String>) throws(Diagnostic) {
         var current = output
-        let segments = path.split(separator: "/")
+        // Split as the file system does, at `/` bytes.
+        let segments = path.utf8.split(separator: UInt8(ascii: "/"))
         for (index, segment) in segments.enumerated() {
-            current += "/" + segment
+            current += "/" + Substring(segment)
             let isLast = index == segments.count - 1
             if !isLast, realFolders.contains(current) { continue }
             let kind = entryKind(current)
@@ -123,6 +121,32 @@ public enum OutputWriter {
                     "'\(shown(current))' is a \(isLast ? "folder" : "file") where the rendered tree needs a \(isLast ? "file" : "folder"); nothing was written")
             }
         }
+    }
+
+    /// Writes the files at `paths` (sorted), in runs of neighbours spread over threads: a
+    /// large tree is mostly the file system's time, creating files and folders. Every run is
+    /// written even when one fails; the first failure, in path order, is thrown.
+    private static func writeIfChanged(_ paths: [String], of tree: RenderedTree, in output: String) throws(Diagnostic) -> Summary {
+        let runLength = 64
+        let runs = concurrentMap((paths.count + runLength - 1) / runLength) { run -> Result<Summary, Diagnostic> in
+            var summary = Summary()
+            var madeFolders: Set<String> = []
+            do throws(Diagnostic) {
+                for path in paths[(run * runLength)..<min(paths.count, (run + 1) * runLength)] {
+                    try writeIfChanged(tree.files[path]!, to: output + "/" + path, summary: &summary, madeFolders: &madeFolders)
+                }
+                return .success(summary)
+            } catch {
+                return .failure(error)
+            }
+        }
+        var total = Summary()
+        for run in runs {
+            let summary = try run.get()
+            total.written += summary.written
+            total.unchanged += summary.unchanged
+        }
+        return total
     }
 
     private static func writeIfChanged(_ text: String, to path: String, summary: inout Summary, madeFolders: inout Set<String>) throws(Diagnostic) {

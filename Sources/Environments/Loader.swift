@@ -51,7 +51,9 @@ public enum EnvironmentLoader {
     /// sorted by name, and the links to folders, which are not followed. Hidden files and
     /// folders (editor and VCS leftovers) are skipped.
     static func discover(_ folder: String, in files: any FileSource) -> (environments: [(String, String)], folderLinks: [String]) {
-        let visible = { (relative: String) in !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) }
+        let visible = { (relative: String) in
+            !relative.utf8.split(separator: UInt8(ascii: "/")).contains { $0.first == UInt8(ascii: ".") }
+        }
         let walk = files.walk(folder)
         let environments = walk.files.filter { visible($0) && ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) }.map { relative in
             (String(relative[..<relative.lastIndex(of: ".")!]), folder + "/" + relative)
