@@ -110,11 +110,15 @@ public func standardized(_ path: String) -> String {
 /// Whether `standardized` would return the path unchanged: absolute, and no empty, `.` or
 /// `..` segment (most paths, which then cost one pass over their bytes).
 private func isStandardized(_ path: String) -> Bool {
-    let bytes = path.utf8
+    var path = path
+    return path.withUTF8(isStandardized)
+}
+
+private func isStandardized(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard bytes.first == UInt8(ascii: "/") else { return false }
     if bytes.count == 1 { return true }
     var segmentLength = 0, dots = 0
-    for byte in bytes.dropFirst() {
+    for byte in bytes[1...] {
         if byte == UInt8(ascii: "/") {
             guard segmentLength > 0, dots != segmentLength || dots > 2 else { return false }
             segmentLength = 0

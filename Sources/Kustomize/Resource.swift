@@ -25,13 +25,17 @@ public struct GVK: Hashable, Sendable, CustomStringConvertible {
         self.kind = kind
     }
 
-    /// The first character `/`. Every object's id reads its apiVersion, so the common ASCII
-    /// text, where each byte is a character, is searched bytewise; other text by character
-    /// (a slash followed by a combining mark is not a slash there).
+    /// The first character `/`. Every object's id reads its apiVersion: the first `/` byte
+    /// is that character when ASCII stands right before and after it, since no ASCII
+    /// character joins a neighbour into a larger character; otherwise (a slash followed by a
+    /// combining mark is not a slash) the text is searched by character.
     private static func firstSlash(in text: String) -> String.Index? {
         let bytes = text.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return text.firstIndex(of: "/") }
-        return bytes.firstIndex(of: UInt8(ascii: "/"))
+        guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+        let after = bytes.index(after: slash)
+        let asciiBefore = slash == bytes.startIndex || bytes[bytes.index(before: slash)] < 0x80
+        let asciiAfter = after == bytes.endIndex || bytes[after] < 0x80
+        return asciiBefore && asciiAfter ? slash : text.firstIndex(of: "/")
     }
 
     public var apiVersion: String { group.isEmpty ? version : "\(group)/\(version)" }

@@ -195,6 +195,22 @@ import YAML
 }
 
 @Suite struct APIVersionSplitTests {
+    /// On generated text with slashes beside combining marks, prepended marks and line
+    /// breaks, the group is what comes before the first character `/`, found by character.
+    @Test func groupSplitAgreesWithACharacterSearch() {
+        let seed = SeededRandom.runSeed()
+        var random = SeededRandom(seed: seed)
+        let pieces = ["/", "/", "a", "v1", "é", "\u{301}", "\u{600}", "\r", "\n", ".io", "\u{200D}"]
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...6, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            let gvk = GVK(apiVersion: text, kind: "K")
+            let slash = text.firstIndex(of: "/")
+            let group = slash.map { String(text[..<$0]) } ?? ""
+            let version = slash.map { String(text[text.index(after: $0)...]) } ?? text
+            #expect(gvk.group == group && gvk.version == version, "seed \(seed) (GITOPSC_SEED=\(seed) to replay): \(text.debugDescription)")
+        }
+    }
+
     /// The group ends at the first character `/`: bytewise for ASCII text, by character
     /// otherwise, where a slash with a combining mark is not a slash.
     @Test func groupEndsAtTheFirstSlashCharacter() {
