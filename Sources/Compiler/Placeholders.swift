@@ -86,14 +86,9 @@ enum Placeholders {
         }
     }
 
-    /// Whether the text has a `${`: a byte scan, as every scalar of every rendered tree asks.
+    /// Whether the text has a `${`: a byte search, as every scalar of every rendered tree asks.
     static func mentionsPlaceholder(_ text: String) -> Bool {
-        var previous: UInt8 = 0
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "{"), previous == UInt8(ascii: "$") { return true }
-            previous = byte
-        }
-        return false
+        ScalarType.containsByte(text, UInt8(ascii: "$"), followedBy: UInt8(ascii: "{"))
     }
 
     /// One scalar: each placeholder in it is looked up, and every one that fails is reported.
