@@ -91,22 +91,26 @@ private struct EventWriter {
         return String(decoding: buffer.bytes, as: UTF8.self)
     }
 
-    /// What is left to write, last first.
-    private enum Step {
-        case node(Node)
-        case key(String)
-        case sequenceEnd
-        case mappingEnd
+    /// A mapping or sequence being written: its children and the position of the next one.
+    /// Each level holds its array once; children are not copied onto a stack one by one.
+    private struct Level {
+        var entries: [MappingEntry] = []
+        var items: [Node] = []
+        /// The order in which to write the entries, when they are not in order already.
+        var order: [Int]?
+        let isMapping: Bool
+        var position = 0
     }
 
-    /// Writes a node with a stack of steps instead of recursion, so that the depth of a tree
-    /// never meets the depth of the thread's stack.
+    /// Writes a node with a stack of levels instead of recursion, so that the depth of a
+    /// tree never meets the depth of the thread's stack.
     mutating func write(_ root: Node) {
-        var steps: [Step] = [.node(root)]
+        var levels: [Level] = []
         var event = yaml_event_t()
-        while let step = steps.popLast() {
-            switch step {
-            case .node(let node):
+        var next: Node? = root
+        while true {
+            if let node = next {
+                next = nil
                 switch node.content {
                 case .scalar(let scalar):
                     let (text, style) = asWritten ? OutputScalar.asWritten(scalar) : OutputScalar.render(scalar)
@@ -114,32 +118,42 @@ private struct EventWriter {
                 case .sequence(let items):
                     yaml_sequence_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_SEQUENCE_STYLE)
                     send(&event)
-                    steps.append(.sequenceEnd)
-                    steps.append(contentsOf: items.reversed().lazy.map(Step.node))
+                    levels.append(Level(items: items, isMapping: false))
                 case .mapping(let entries):
                     yaml_mapping_start_event_initialize(&event, nil, nil, 1, YAML_BLOCK_MAPPING_STYLE)
                     send(&event)
-                    steps.append(.mappingEnd)
                     // Sorted by index, so that entries are not copied; most mappings gitopsc
                     // emits were built or written in order already and skip the sort.
-                    var order = Array(entries.indices)
+                    var order: [Int]?
                     if !asWritten, !entries.indices.dropFirst().allSatisfy({ !KeyOrder.less(entries[$0].name, entries[$0 - 1].name) }) {
-                        order.sort { KeyOrder.less(entries[$0].name, entries[$1].name) }
+                        order = entries.indices.sorted { KeyOrder.less(entries[$0].name, entries[$1].name) }
                     }
-                    for index in order.reversed() {
-                        steps.append(.node(entries[index].value))
-                        steps.append(.key(entries[index].name))
-                    }
+                    levels.append(Level(entries: entries, order: order, isMapping: true))
                 }
-            case .key(let name):
+            }
+            guard let top = levels.indices.last else { return }
+            let position = levels[top].position
+            levels[top].position += 1
+            if levels[top].isMapping {
+                guard position < levels[top].entries.count else {
+                    levels.removeLast()
+                    yaml_mapping_end_event_initialize(&event)
+                    send(&event)
+                    continue
+                }
+                let index = levels[top].order?[position] ?? position
+                let name = levels[top].entries[index].name
                 // A plain `<<` key would read back as a merge key.
                 scalarEvent(name, style: name == "<<" ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : OutputScalar.stringStyle(name))
-            case .sequenceEnd:
-                yaml_sequence_end_event_initialize(&event)
-                send(&event)
-            case .mappingEnd:
-                yaml_mapping_end_event_initialize(&event)
-                send(&event)
+                next = levels[top].entries[index].value
+            } else {
+                guard position < levels[top].items.count else {
+                    levels.removeLast()
+                    yaml_sequence_end_event_initialize(&event)
+                    send(&event)
+                    continue
+                }
+                next = levels[top].items[position]
             }
         }
     }
