@@ -28,6 +28,7 @@ public enum EnvironmentLoader {
                 message: "'\(displayPath(path, base: displayBase))' is a symbolic link to a folder; links to folders in environments/ are not followed (one can loop or leave the source root): make it a folder",
                 location: SourceLocation(file: displayPath(path, base: displayBase), line: 0, column: 0)))
         }
+        var readable: [(name: String, path: String, display: String)] = []
         for (name, path) in found.environments {
             let display = displayPath(path, base: displayBase)
             guard !path.hasSuffix(".yml") else {
@@ -39,10 +40,18 @@ public enum EnvironmentLoader {
             }
             do {
                 try resolver.check(path, at: SourceLocation(file: display, line: 0, column: 0))
-                loading.read(name: name, path: path, display: display, bytes: files.contents(of: path))
+                readable.append((name, path, display))
             } catch {
                 loading.diagnostics.append(error)
             }
+        }
+        // A fleet has thousands of files: they are read and parsed side by side, then taken
+        // in name order.
+        let parsed = concurrentMap(readable.count) { [readable] index in
+            Loading.parse(files.contents(of: readable[index].path), display: readable[index].display)
+        }
+        for (file, result) in zip(readable, parsed) {
+            loading.read(name: file.name, display: file.display, parsed: result)
         }
         return try loading.resolve()
     }
@@ -83,25 +92,33 @@ private struct Loading {
     var faulty: Set<String> = []
     var reportedOverrides: Set<SourceLocation> = []
 
-    mutating func read(name: String, path: String, display: String, bytes: [UInt8]?) {
-        order.append(name)
-        var file = SourceFile(name: name, display: display)
-        defer { files[name] = file }
-        let start = SourceLocation(file: display, line: 1, column: 1)
-        if !EnvironmentSchema.environmentName.matches(name) {
-            diagnostics.append(Diagnostic(code: "environment.invalid-name",
-                                  message: "'\(name)' is not \(EnvironmentSchema.environmentName.expectation)",
-                                  location: start))
-        }
+    /// A file's spec, or why it has none: it could not be read (`bytes` is nil) or parsed.
+    static func parse(_ bytes: [UInt8]?, display: String) -> Result<Node, Diagnostic> {
         guard let bytes else {
-            return fail(name, Diagnostic(code: "environment.unreadable", message: "cannot read the file", location: start))
+            return .failure(Diagnostic(
+                code: "environment.unreadable", message: "cannot read the file", location: SourceLocation(file: display, line: 1, column: 1)))
         }
         do {
             let node = try YAMLParser.parseDocument(try YAMLParser.text(utf8: bytes, file: display), file: display)
             // An empty file is an empty spec, not a type error.
-            file.node = node.isNull ? Node(.mapping([]), mark: node.mark) : node
+            return .success(node.isNull ? Node(.mapping([]), mark: node.mark) : node)
         } catch {
-            fail(name, error)
+            return .failure(error)
+        }
+    }
+
+    mutating func read(name: String, display: String, parsed: Result<Node, Diagnostic>) {
+        order.append(name)
+        var file = SourceFile(name: name, display: display)
+        defer { files[name] = file }
+        if !EnvironmentSchema.environmentName.matches(name) {
+            diagnostics.append(Diagnostic(code: "environment.invalid-name",
+                                  message: "'\(name)' is not \(EnvironmentSchema.environmentName.expectation)",
+                                  location: SourceLocation(file: display, line: 1, column: 1)))
+        }
+        switch parsed {
+        case .success(let node): file.node = node
+        case .failure(let problem): fail(name, problem)
         }
     }
 
@@ -129,19 +146,26 @@ private struct Loading {
 
     mutating func resolve() throws(DiagnosticList) -> [Environment] {
         checkExtends()
-        for name in order {
-            guard let node = files[name]?.node else { continue }
-            var validator = SchemaValidator(chain: chainFiles(chain(of: name).names))
+        let chains = Dictionary(uniqueKeysWithValues: order.map { ($0, chain(of: $0)) })
+        // Each file is checked against the schema on its own, so the files are checked side
+        // by side; the findings are taken in name order.
+        let nodes = order.map { files[$0]?.node }
+        let chainsShown = order.map { chainFiles(chains[$0]!.names) }
+        let schemaFindings = concurrentMap(order.count) { index -> [Diagnostic] in
+            guard let node = nodes[index] else { return [] }
+            var validator = SchemaValidator(chain: chainsShown[index])
             validator.validate(node, EnvironmentSchema.spec, path: "")
-            if validator.diagnostics.contains(where: { $0.code == "environment.wrong-type" }) {
+            return validator.diagnostics
+        }
+        for (name, findings) in zip(order, schemaFindings) {
+            if findings.contains(where: { $0.code == "environment.wrong-type" }) {
                 faulty.insert(name)
             }
-            diagnostics += validator.diagnostics
+            diagnostics += findings
         }
         // Parents first, so that each environment merges only its own layer over its
         // parent's result: a fleet of clusters below one parent merges that parent once.
         var built: [String: Environment] = [:]
-        let chains = Dictionary(uniqueKeysWithValues: order.map { ($0, chain(of: $0)) })
         for name in order.sorted(by: { chains[$0]!.names.count < chains[$1]!.names.count }) {
             let (names, complete) = chains[name]!
             let layers = names.compactMap { layer in
