@@ -43,6 +43,7 @@ struct BuildCommand: ParsableCommand {
 
     func run() throws {
         let builder = KustomizeBuilder()
+        keepUntilExit(builder)
         defer { printWarnings(of: builder) }
         let invalid = try validateBuilds(with: builder)
         guard let outputDirectory else {

@@ -43,8 +43,10 @@ struct CheckCommand: ParsableCommand {
         let (tree, report, committed, staleness) = try diagnostics.reportingInputErrors {
             () throws -> (RenderedTree, SchemaReport?, [String: String], Staleness) in
             let compiler = try Compiler(root: root)
+            keepUntilExit(compiler)
             let schemas = try compiler.loadSchemas(extra: schemaOptions.paths)
             let tree = try compiler.compile(schemas: schemas, allowUnknownFields: schemaOptions.allowUnknownFields)
+            keepUntilExit(tree)
             let report = try schemas.map { schemas throws(DiagnosticList) in
                 try RenderedChecks.validate(tree, against: schemas, allowUnknownFields: schemaOptions.allowUnknownFields)
             }

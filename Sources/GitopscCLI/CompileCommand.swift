@@ -45,12 +45,14 @@ struct CompileCommand: ParsableCommand {
                 try Publisher.snapshot(of: revision, in: GitRepository(path: root, searchParents: true), root: root)
             } ?? LocalFiles()
             let compiler = try Compiler(root: root, files: files)
+            keepUntilExit(compiler)
             let schemas = try compiler.loadSchemas(extra: schemaOptions.paths)
             let display = progress.display()
             let tree = try { () throws(DiagnosticList) in
                 defer { display?.finish() }
                 return try compiler.compile(environments, schemas: schemas, allowUnknownFields: schemaOptions.allowUnknownFields, progress: display?.report)
             }()
+            keepUntilExit(tree)
             if let schemas {
                 let report = try RenderedChecks.validate(tree, against: schemas, allowUnknownFields: schemaOptions.allowUnknownFields)
                 if !report.problems.isEmpty { diagnostics.print(report.problems) }

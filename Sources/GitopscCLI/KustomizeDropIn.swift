@@ -91,6 +91,7 @@ struct KustomizeBuild: ParsableCommand {
         let builder = KustomizeBuilder(
             loadRestrictions: loadRestrictor == .none ? .none : .rootOnly,
             managedByLabelValue: "kustomize-\(KustomizeCommand.kustomizeVersion)", addsManagedByLabel: enableManagedByLabel)
+        keepUntilExit(builder)
         defer {
             let warnings = builder.store.sortedWarnings
             if !warnings.isEmpty { diagnostics.print(warnings) }
