@@ -467,7 +467,7 @@ public final class KustomizeBuilder: Sendable {
 
     /// Objects in kustomize's default output order.
     public static func sortedForOutput(_ resources: [Resource]) -> [Resource] {
-        ResourceOrder().sorted(resources)
+        ResourceOrder.legacy.sorted(resources)
     }
 
     // MARK: Many folders

@@ -16,6 +16,9 @@ struct ResourceOrder {
     var fifo = false
     var ranks: [String: Int]
 
+    /// The default order, its ranks worked out once.
+    static let legacy = ResourceOrder()
+
     init(first: [String] = legacyFirst, last: [String] = legacyLast) {
         // Kinds in `first` rank below every other kind, kinds in `last` above.
         var ranks: [String: Int] = [:]
@@ -27,7 +30,7 @@ struct ResourceOrder {
     /// Reads a kustomization's `sortOptions`.
     init(_ node: Node?) throws(Diagnostic) {
         guard let node, !node.isNull else {
-            self.init()
+            self = .legacy
             return
         }
         // kustomize requires `order`; its kind lists go with `legacy` only, and replace the
@@ -40,11 +43,11 @@ struct ResourceOrder {
                     "kustomize.invalid", "the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy'",
                     at: options.mark.location)
             }
-            self.init()
+            self = .legacy
             fifo = true
         case "legacy":
             guard let options else {
-                self.init()
+                self = .legacy
                 return
             }
             self.init(first: options["orderFirst"]?.items?.compactMap(\.text) ?? [], last: options["orderLast"]?.items?.compactMap(\.text) ?? [])
@@ -53,22 +56,33 @@ struct ResourceOrder {
         }
     }
 
+    /// What the legacy order compares of one object, read from it once.
+    private struct SortKey {
+        var rank: Int
+        var gvk: String
+        var namespaceAndName: String
+        var isNamespace: Bool
+        var isCoreGroup: Bool
+        var resource: Resource
+    }
+
     func sorted(_ resources: [Resource]) -> [Resource] {
         if fifo { return resources }
-        let keyed = resources.map { resource -> (Int, String, String, Resource) in
+        let keyed = resources.map { resource in
             let id = resource.id
-            return (ranks[id.gvk.kind] ?? 0, id.gvk.description, "\(id.namespace)|\(id.name)", resource)
+            return SortKey(
+                rank: ranks[id.gvk.kind] ?? 0, gvk: id.gvk.description, namespaceAndName: "\(id.namespace)|\(id.name)",
+                isNamespace: id.gvk.kind == "Namespace", isCoreGroup: id.gvk.group.isEmpty, resource: resource)
         }
         return keyed.sorted { a, b in
-            if a.0 != b.0 { return a.0 < b.0 }
+            if a.rank != b.rank { return a.rank < b.rank }
             // Go compares strings bytewise. kustomize puts the core Namespace before a
             // Namespace kind of any other group, although `~G` sorts after letters.
-            if a.1 != b.1 {
-                let coreNamespace = a.3.gvk.kind == "Namespace" && b.3.gvk.kind == "Namespace"
-                    && (a.3.gvk.group.isEmpty || b.3.gvk.group.isEmpty)
-                return a.1.utf8.lexicographicallyPrecedes(b.1.utf8) != coreNamespace
+            if a.gvk != b.gvk {
+                let coreNamespace = a.isNamespace && b.isNamespace && (a.isCoreGroup || b.isCoreGroup)
+                return a.gvk.utf8.lexicographicallyPrecedes(b.gvk.utf8) != coreNamespace
             }
-            return a.2.utf8.lexicographicallyPrecedes(b.2.utf8)
-        }.map(\.3)
+            return a.namespaceAndName.utf8.lexicographicallyPrecedes(b.namespaceAndName.utf8)
+        }.map(\.resource)
     }
 }
