@@ -67,6 +67,15 @@ public enum KubernetesNames {
     /// Trims non-alphanumerics from both ends; over `limit`, keeps a prefix and appends a hash
     /// of the original text. An empty result (nothing usable in the text) is the hash alone.
     private static func fitted(_ mapped: String, original: String, limit: Int, separator: Character) -> String {
+        // ASCII text without a line break (what `mappedASCII` makes): every byte is a
+        // character, so the bytes are trimmed and counted.
+        if mapped.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\r") }) {
+            let bytes = mapped.utf8
+            if let start = bytes.firstIndex(where: isAlphanumericASCII), let end = bytes.lastIndex(where: isAlphanumericASCII),
+               bytes.distance(from: start, to: end) < limit {
+                return String(mapped[start...end])
+            }
+        }
         let trimmed = trimmedToAlphanumerics(Substring(mapped))
         if !trimmed.isEmpty && trimmed.count <= limit { return String(trimmed) }
         let hash = fnv1a(original)

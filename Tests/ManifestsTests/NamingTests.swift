@@ -40,6 +40,33 @@ import Testing
         }
     }
 
+    /// Trimmed to alphanumerics at both ends, and within the limit, the mapping is the name:
+    /// texts with leading and trailing separators, of every length up to past the limits.
+    @Test func trimmedMappingsAreTheNamesWithinTheLimit() {
+        let seed = SeededRandom.runSeed()
+        var random = SeededRandom(seed: seed)
+        func trimmed(_ text: String) -> String {
+            let isAlphanumeric = { (character: Character) in character.asciiValue.map { ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) || ($0 >= 48 && $0 <= 57) } ?? false }
+            guard let start = text.firstIndex(where: isAlphanumeric), let end = text.lastIndex(where: isAlphanumeric) else { return "" }
+            return String(text[start...end])
+        }
+        var checked = 0
+        for _ in 0..<3_000 {
+            let edge = String((0..<Int.random(in: 0...3, using: &random)).map { _ in Array("-._/ ").randomElement(using: &random)! })
+            let middle = String((0..<Int.random(in: 1...280, using: &random)).map { _ in Self.alphabet.randomElement(using: &random)! })
+            let text = edge + middle + edge
+            let expectedName = trimmed(Self.characterName(text)), expectedLabel = trimmed(Self.characterLabel(text))
+            if !expectedName.isEmpty && expectedName.count <= 253 {
+                checked += 1
+                #expect(KubernetesNames.name(text) == expectedName, "'\(text.debugDescription)' (seed \(seed), GITOPSC_SEED=\(seed) to replay)")
+            }
+            if !expectedLabel.isEmpty && expectedLabel.count <= 63 {
+                #expect(KubernetesNames.labelValue(text) == expectedLabel, "'\(text.debugDescription)' (seed \(seed), GITOPSC_SEED=\(seed) to replay)")
+            }
+        }
+        #expect(checked > 1_000, "seed \(seed): only \(checked) names within the limit; the generator should make them often")
+    }
+
     @Test(arguments: [
         ("app", true), ("app.kubernetes.io/name", true), ("example.com/a_b-c.d", true), ("/x", false), ("a/b/c", false),
         ("Example.com/x", false), ("-a", false), ("a-", false), ("é", false), ("a\u{301}", false), (String(repeating: "a", count: 63), true),
