@@ -85,7 +85,8 @@ public struct RenderedLayout: Sendable, Equatable {
     /// and its generator's files when there is one, and the ownership manifest that lists them.
     func files(of environments: [RenderedEnvironment], applicationSet: Node?) -> [String: String] {
         var files: [String: String] = [:]
-        for environmentFiles in concurrentMap(environments.count, { index in self.files(of: environments[index]) }) {
+        let emitted = EmittedDocuments()
+        for environmentFiles in concurrentMap(environments.count, { index in self.files(of: environments[index], reusing: emitted) }) {
             files.merge(environmentFiles) { first, _ in first }
         }
         if let applicationSet {
@@ -98,11 +99,11 @@ public struct RenderedLayout: Sendable, Equatable {
         return files
     }
 
-    /// One environment's files.
-    private func files(of environment: RenderedEnvironment) -> [String: String] {
+    /// One environment's files; objects other environments share are emitted once.
+    private func files(of environment: RenderedEnvironment, reusing emitted: EmittedDocuments) -> [String: String] {
         var files: [String: String] = [:]
         for component in environment.components {
-            files[manifestPath(environment: environment.name, component: component.name)] = YAMLEmitter.emitStream(component.objects)
+            files[manifestPath(environment: environment.name, component: component.name)] = YAMLEmitter.emitStream(component.objects, reusing: emitted)
             files[applicationPath(environment: environment.name, component: component.name)] = YAMLEmitter.emit(component.application)
         }
         files[rootPath(environment: environment.name)] = YAMLEmitter.emit(environment.root)

@@ -204,6 +204,9 @@ public struct Resource: Sendable {
             let strings = entries.map { entry in
                 MappingEntry(key: entry.key, value: .string(entry.value.scalar?.value ?? "", mark: entry.value.mark))
             }
+            // Annotations that are strings already stay as they are, and so does the object's
+            // storage, which environments rendered from one template then share.
+            if zip(entries, strings).allSatisfy({ $0.value.scalar != nil && $0.value.scalar == $1.value.scalar }) { return }
             metadata["annotations"] = Node(.mapping(strings), mark: annotations.mark)
         } else if annotations.isNull || annotations.entries?.isEmpty == true {
             metadata["annotations"] = nil

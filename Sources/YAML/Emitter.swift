@@ -1,5 +1,6 @@
 import CYAML
 import Diagnostics
+import Synchronization
 
 /// Writes node trees as YAML text with the same bytes as kustomize's output.
 ///
@@ -27,14 +28,38 @@ public enum YAMLEmitter {
         return writer.finish()
     }
 
-    /// Documents separated by `---` lines, as `kustomize build` prints a resource list.
-    public static func emitStream(_ nodes: [Node]) -> String {
+    /// Documents separated by `---` lines, as `kustomize build` prints a resource list. With
+    /// `reusing`, a document emitted before through the same `EmittedDocuments` is not
+    /// emitted again.
+    public static func emitStream(_ nodes: [Node], reusing emitted: EmittedDocuments? = nil) -> String {
         var output = ""
         for (index, node) in nodes.enumerated() {
             if index > 0 { output += "---\n" }
-            output += emit(node)
+            output += emitted?.text(of: node) ?? emit(node)
         }
         return output
+    }
+}
+
+/// The text of documents emitted before, found again by the storage of their top mapping.
+/// Values are copied on change, so environments rendered from one template share the array
+/// of every object no placeholder or patch touched: the same array is the same document, and
+/// its text is emitted once. Each document is kept here with its text, so that its storage
+/// is neither freed (and its address reused) nor changed in place meanwhile.
+public final class EmittedDocuments: Sendable {
+    private let known = Mutex<[UInt: (document: Node, text: String)]>([:])
+
+    public init() {}
+
+    func text(of document: Node) -> String {
+        guard case .mapping(let entries) = document.content,
+              let address = entries.withUnsafeBufferPointer({ $0.baseAddress.map { UInt(bitPattern: $0) } }) else {
+            return YAMLEmitter.emit(document)
+        }
+        if let known = known.withLock({ $0[address] }) { return known.text }
+        let text = YAMLEmitter.emit(document)
+        known.withLock { $0[address] = (document, text) }
+        return text
     }
 }
 
