@@ -17,6 +17,10 @@ struct PatternParser {
     private(set) var classes: [PatternClass] = []
 
     static let maximumRepeat = 1000
+    /// Groups nest at most this deep (Go allows 1000): parsing and compiling recurse once
+    /// per level, and a pattern may be matched on a thread with a small stack.
+    static let maximumDepth = 200
+    private var depth = 0
 
     init(_ pattern: String) {
         scalars = Array(pattern.unicodeScalars)
@@ -153,6 +157,9 @@ struct PatternParser {
     /// After `(`: a group, a named group, or flags for the rest of the enclosing group.
     private mutating func parseGroup(into parts: inout [PatternNode]) -> Bool {
         let outerFlags = flags
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= PatternParser.maximumDepth else { return false }
         if peek() == "?" {
             index += 1
             if peek() == "P" || peek() == "<" {

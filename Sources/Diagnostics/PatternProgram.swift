@@ -17,7 +17,7 @@ final class PatternProgram: Sendable {
 
     /// Beyond this many instructions a pattern does not compile (as Go refuses expressions
     /// that grow too large), so nested counted repeats cannot exhaust memory.
-    static let maximumSize = 100_000
+    static let maximumSize = 250_000
 
     let instructions: [Instruction]
     let classes: [PatternClass]

@@ -88,7 +88,10 @@ struct PatternClass {
         ranges = PatternClass.merged(ranges)
         if foldsCase {
             var keys: Set<UInt32> = []
-            for scalar in CaseFolding.scalarsWithOtherKeys where rangesContain(scalar.value) {
+            // An ASCII class only holds the ASCII capitals among scalars with other keys.
+            let candidates = (ranges.last?.upperBound ?? 0) < 0x80
+                ? (0x41...0x5A).map { Unicode.Scalar(UInt8($0)) } : CaseFolding.scalarsWithOtherKeys
+            for scalar in candidates where rangesContain(scalar.value) {
                 keys.insert(CaseFolding.key(scalar).value)
             }
             foldedKeys = keys.sorted()

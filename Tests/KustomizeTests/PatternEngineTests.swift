@@ -86,6 +86,17 @@ import Testing
         #expect(Pattern(pattern) != nil, "'\(pattern)' does not compile")
     }
 
+    /// A hostile pattern cannot exhaust memory or the stack: programs are capped in size and
+    /// groups in depth (a pattern within both still compiles).
+    @Test func sizeAndDepthAreBounded() throws {
+        #expect(Pattern("(a{1000}){1000}") == nil)
+        #expect(Pattern("(a{100}){100}") != nil)
+        let deep = String(repeating: "(", count: 100_000) + "a" + String(repeating: ")", count: 100_000)
+        #expect(Pattern(deep) == nil)
+        let allowed = String(repeating: "(", count: 200) + "a" + String(repeating: ")", count: 200)
+        #expect(try #require(Pattern(allowed)).matches("xa"))
+    }
+
     /// Patterns a backtracking matcher takes exponential time on; these complete (the suite
     /// would hang otherwise).
     @Test(arguments: [
