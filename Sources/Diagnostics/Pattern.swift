@@ -151,9 +151,8 @@ public struct Pattern: Sendable {
         }
     }
 
-    /// `\b`'s word scalars, ASCII only, as in Go.
     private static func isWordScalar(_ value: UInt32) -> Bool {
-        (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value) || value == 0x5F
+        wordScalarRanges.contains { $0.contains(value) }
     }
 
     /// The scalar whose UTF-8 starts at `offset` and its length in bytes (the text is valid

@@ -62,8 +62,6 @@ final class PatternProgram: Sendable {
 
     private static func emit(_ node: PatternNode, into program: inout [Instruction]) {
         switch node {
-        case .empty:
-            break
         case .scalar(let value):
             program.append(.scalar(value))
         case .set(let index):

@@ -1,7 +1,6 @@
 /// A parsed regular expression in Go's `regexp/syntax` (Perl flags), before it becomes a
 /// program. Groups keep no captures: a pattern only answers whether it matches.
 indirect enum PatternNode {
-    case empty
     case scalar(UInt32)
     /// Index into the pattern's classes (a folded literal is a class too).
     case set(Int)
@@ -17,7 +16,6 @@ indirect enum PatternNode {
     /// repetition of repetitions (`((a{1000}){1000}){1000}`) is measured without being built.
     func programSize(limit: Int) -> Int {
         switch self {
-        case .empty: return 0
         case .scalar, .set, .anyButNewline, .anyScalar, .assertion: return 1
         case .concatenation(let parts):
             var total = 0
@@ -44,6 +42,9 @@ indirect enum PatternNode {
 enum PatternAssertion {
     case beginText, endText, beginLine, endLine, wordBoundary, notWordBoundary
 }
+
+/// `\w`, `[[:word:]]` and the scalars `\b` tells apart: ASCII only, as in Go.
+let wordScalarRanges: [ClosedRange<UInt32>] = [0x30...0x39, 0x41...0x5A, 0x5F...0x5F, 0x61...0x7A]
 
 /// A character class: sorted, merged scalar ranges, Unicode general categories, and under
 /// `(?i)` the fold keys of its cased members.
