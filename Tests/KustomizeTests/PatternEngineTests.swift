@@ -86,6 +86,23 @@ import Testing
         #expect(Pattern(pattern) != nil, "'\(pattern)' does not compile")
     }
 
+    /// Any text is a pattern that compiles or not, and a compiled one matches any text,
+    /// without crashing: strings of metacharacters, escapes and letters, cut anywhere.
+    @Test func arbitraryPatternsNeverCrash() {
+        let seed = SeededRandom.runSeed()
+        var random = SeededRandom(seed: seed)
+        let pieces = ["(", ")", "[", "]", "{", "}", ",", "-", "^", "$", "|", "*", "+", "?", ".", "\\", "\\p", "\\x",
+                      "{1", "{2,", ":]", "[:", "(?", "P<", ">", "i", "a", "1", "0", "\\Q", "\\E", "é", "\n"]
+        var compiled = 0
+        for _ in 0..<5_000 {
+            let pattern = (0..<Int(random.next() % 12)).map { _ in PatternGrammar.pick(pieces, &random) }.joined()
+            guard let made = Pattern(pattern) else { continue }
+            compiled += 1
+            for _ in 0..<3 { _ = made.matches(PatternGrammar.text(&random) + "\n\u{212A}é") }
+        }
+        #expect(compiled > 100, "seed \(seed): only \(compiled) patterns compiled")
+    }
+
     /// A hostile pattern cannot exhaust memory or the stack: programs are capped in size and
     /// groups in depth (a pattern within both still compiles).
     @Test func sizeAndDepthAreBounded() throws {
