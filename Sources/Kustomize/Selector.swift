@@ -37,21 +37,10 @@ public struct Selector: Sendable {
 
     static func anchored(_ node: Node?) throws(Diagnostic) -> Pattern? {
         guard let node, let pattern = node.text, !pattern.isEmpty else { return nil }
-        try refuseRepeatedRepetition(pattern, at: node)
         guard let compiled = Pattern("^(?:\(pattern))$") else {
             throw Diagnostic.error("kustomize.invalid", "invalid regular expression '\(pattern)'", at: node.mark.location)
         }
         return compiled
-    }
-
-    /// A repeated repetition could make matching take hours (see `Pattern.repeatsARepetition`):
-    /// it is refused at its position rather than left to hang the build.
-    static func refuseRepeatedRepetition(_ pattern: String, at node: Node) throws(Diagnostic) {
-        guard Pattern.repeatsARepetition(pattern) else { return }
-        throw Diagnostic.error(
-            "kustomize.pattern-repetition",
-            "the regular expression '\(pattern)' repeats a group that itself repeats (such as '(a+)+'); gitopsc's matcher could take exponential time on it, so it is refused: write it without the nested repetition",
-            at: node.mark.location)
     }
 
     private static func matches(_ pattern: TargetPattern?, _ text: String) -> Bool {

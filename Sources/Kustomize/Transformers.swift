@@ -295,7 +295,6 @@ struct ImageUpdate {
         digest = try TransformerInput.string(entry["digest"], field: "digest") ?? ""
         tagSuffix = try TransformerInput.string(entry["tagSuffix"], field: "tagSuffix") ?? ""
         // kustomize uses the name as a regular expression, unescaped.
-        if let node = entry["name"] { try Selector.refuseRepeatedRepetition(name, at: node) }
         guard let pattern = Pattern("^" + name + "(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$") else {
             throw Diagnostic.error("kustomize.invalid", "image name '\(name)' is not a valid pattern", at: entry["name"]?.mark.location)
         }
