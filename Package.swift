@@ -79,7 +79,7 @@ let package = Package(
 // The libFuzzer executables exist only when GITOPSC_FUZZ=1 (scripts/fuzz sets it and builds them
 // with -sanitize=fuzzer,address in .build-fuzz): linked normally they would have no main.
 if Context.environment["GITOPSC_FUZZ"] == "1" {
-    for name in ["yaml", "kustomize", "environments", "merge", "jsonpatch"] {
+    for name in ["yaml", "kustomize", "environments", "merge", "jsonpatch", "pattern"] {
         package.targets.append(.executableTarget(
             name: "fuzz-\(name)", dependencies: ["FuzzTargets"], path: "Fuzz/Mains/fuzz-\(name)"))
     }

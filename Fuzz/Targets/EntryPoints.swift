@@ -19,3 +19,6 @@ public func fuzzMerge(_ data: UnsafePointer<UInt8>?, _ size: Int) { FuzzTargets.
 
 @_cdecl("gitopsc_fuzz_jsonpatch")
 public func fuzzJSONPatch(_ data: UnsafePointer<UInt8>?, _ size: Int) { FuzzTargets.jsonPatch(bytes(data, size)) }
+
+@_cdecl("gitopsc_fuzz_pattern")
+public func fuzzPattern(_ data: UnsafePointer<UInt8>?, _ size: Int) { FuzzTargets.pattern(bytes(data, size)) }

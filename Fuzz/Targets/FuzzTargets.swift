@@ -15,6 +15,7 @@ public enum FuzzTargets {
     /// The targets by name, as `scripts/fuzz` and the regression folders name them.
     public static let all: [(name: String, run: @Sendable ([UInt8]) -> Void)] = [
         ("yaml", yaml), ("kustomize", kustomize), ("environments", environments), ("merge", merge), ("jsonpatch", jsonPatch),
+        ("pattern", pattern),
     ]
 
     /// Parses a YAML stream; what parses must emit, and the emitted text must parse again.
@@ -71,6 +72,22 @@ public enum FuzzTargets {
         guard let (patch, target) = twoDocuments(input),
               let operations = try? JSONPatch.operations(from: patch) else { return }
         _ = try? JSONPatch.apply(operations, to: target)
+    }
+
+    /// A regular expression (the first line) matched against a text (the rest), as patch
+    /// targets and CRD patterns are: it compiles or not, and matches in linear time. Wrapped
+    /// in a group it must answer the same, though a plain pattern takes the literal shortcut
+    /// and the group the matcher's program.
+    public static func pattern(_ input: [UInt8]) {
+        let whole = text(input)
+        let line = whole.firstIndex(of: "\n") ?? whole.endIndex
+        let expression = String(whole[..<line])
+        let subject = line == whole.endIndex ? "" : String(whole[whole.index(after: line)...])
+        guard let pattern = Pattern(expression) else { return }
+        let found = pattern.matches(subject)
+        if let grouped = Pattern("(?:" + expression + ")"), grouped.matches(subject) != found {
+            fatalError("'\(expression)' and '(?:\(expression))' disagree on \(subject.debugDescription)")
+        }
     }
 
     // MARK: Input formats

@@ -9,7 +9,10 @@ public struct Pattern: Sendable {
 
     /// Every pattern compiled so far (nil: it does not compile), since compiling costs far
     /// more than matching and the same patterns recur (a schema's, a tree's patch targets).
+    /// Bounded, so that a process fed endless distinct patterns (a fuzzer) keeps its memory:
+    /// past the bound, new patterns are compiled and not kept.
     private static let compiled = Mutex<[String: Pattern?]>([:])
+    static let cacheLimit = 10_000
 
     /// Nil when the pattern does not compile.
     public init?(_ pattern: String) {
@@ -19,7 +22,9 @@ public struct Pattern: Sendable {
             return
         }
         let made = PatternProgram(pattern).map { Pattern(program: $0) }
-        Pattern.compiled.withLock { $0[pattern] = made }
+        Pattern.compiled.withLock { cache in
+            if cache.count < Pattern.cacheLimit { cache[pattern] = made }
+        }
         guard let made else { return nil }
         self = made
     }
