@@ -60,30 +60,35 @@ public enum KubernetesNames {
     /// The text with each byte mapped, when it is ASCII without a carriage return (so that
     /// each character is one byte; `\r\n` is one character); nil otherwise.
     private static func mappedASCII(_ text: String, _ map: (UInt8) -> UInt8) -> String? {
-        guard text.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\r") }) else { return nil }
+        guard isPlainASCII(text) else { return nil }
         return String(decoding: text.utf8.map(map), as: UTF8.self)
+    }
+
+    /// ASCII without a carriage return (which joins a following line feed into one
+    /// character): each byte is one character, so bytes can be mapped, trimmed and counted.
+    private static func isPlainASCII(_ text: some StringProtocol) -> Bool {
+        text.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "\r") }
     }
 
     /// Trims non-alphanumerics from both ends; over `limit`, keeps a prefix and appends a hash
     /// of the original text. An empty result (nothing usable in the text) is the hash alone.
     private static func fitted(_ mapped: String, original: String, limit: Int, separator: Character) -> String {
-        // ASCII text without a line break (what `mappedASCII` makes): every byte is a
-        // character, so the bytes are trimmed and counted.
-        if mapped.utf8.allSatisfy({ $0 < 0x80 && $0 != UInt8(ascii: "\r") }) {
-            let bytes = mapped.utf8
-            if let start = bytes.firstIndex(where: isAlphanumericASCII), let end = bytes.lastIndex(where: isAlphanumericASCII),
-               bytes.distance(from: start, to: end) < limit {
-                return String(mapped[start...end])
-            }
-        }
-        let trimmed = trimmedToAlphanumerics(Substring(mapped))
-        if !trimmed.isEmpty && trimmed.count <= limit { return String(trimmed) }
+        let plain = isPlainASCII(mapped)
+        let trimmed = trimmedToAlphanumerics(Substring(mapped), plainASCII: plain)
+        if !trimmed.isEmpty && (plain ? trimmed.utf8.count : trimmed.count) <= limit { return String(trimmed) }
         let hash = fnv1a(original)
-        let head = trimmedToAlphanumerics(trimmed.prefix(limit - hash.count - 1))
+        let head = trimmedToAlphanumerics(trimmed.prefix(limit - hash.count - 1), plainASCII: plain)
         return head.isEmpty ? hash : "\(head)\(separator)\(hash)"
     }
 
-    private static func trimmedToAlphanumerics(_ text: Substring) -> Substring {
+    private static func trimmedToAlphanumerics(_ text: Substring, plainASCII: Bool) -> Substring {
+        if plainASCII {
+            let bytes = text.utf8
+            guard let start = bytes.firstIndex(where: isAlphanumericASCII), let end = bytes.lastIndex(where: isAlphanumericASCII) else {
+                return ""
+            }
+            return text[start...end]
+        }
         guard let start = text.firstIndex(where: isAlphanumeric), let end = text.lastIndex(where: isAlphanumeric) else {
             return ""
         }

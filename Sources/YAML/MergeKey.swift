@@ -42,25 +42,3 @@ enum MergeKey {
         return result
     }
 }
-
-/// The distinct key names of one mapping as it is read. Most mappings have a handful of keys,
-/// which are compared in a list, cheaper than hashing each one; a mapping with many keys
-/// switches to a set, so that a hostile one stays linear.
-struct KeyNames {
-    private var list: [String] = []
-    private var set: Set<String>?
-    static let listLimit = 16
-
-    /// Adds `name`; false when the mapping already has it.
-    mutating func insert(_ name: String) -> Bool {
-        if set != nil { return set!.insert(name).inserted }
-        if list.contains(name) { return false }
-        if list.count == KeyNames.listLimit {
-            set = Set(list + [name])
-            list = []
-        } else {
-            list.append(name)
-        }
-        return true
-    }
-}
