@@ -8,7 +8,7 @@ import YAML
 enum Collisions {
     static func problems(in rendered: [Compiler.EnvironmentResult], all: [Environment], layout: RenderedLayout) -> [Diagnostic] {
         nesting(all.filter { !$0.isAbstract }, layout: layout)
-            + applicationNames(rendered.map(\.environment))
+            + applicationNames(rendered)
             + destinations(rendered)
     }
 
@@ -38,23 +38,24 @@ enum Collisions {
     /// Argo CD Applications are named after environment and component in one namespace, so
     /// different names can map to the same Application (`production/prod-east` and
     /// `production-prod/east`; a component named `root`).
-    private static func applicationNames(_ environments: [RenderedEnvironment]) -> [Diagnostic] {
-        struct Owner { var description: String; var location: SourceLocation? }
+    private static func applicationNames(_ rendered: [Compiler.EnvironmentResult]) -> [Diagnostic] {
+        struct Owner { var environment: String; var file: String; var component: String? }
+        func description(_ owner: Owner) -> String {
+            let environment = "environment '\(owner.environment)' (\(owner.file))"
+            guard let component = owner.component else { return "the root Application of \(environment)" }
+            return "component '\(component)' of \(environment)"
+        }
         var owners: [String: Owner] = [:]
         var problems: [Diagnostic] = []
-        for environment in environments {
-            let applications = environment.components.map { component in
-                (component.application, Owner(description: "component '\(component.name)' of environment '\(environment.name)' (\(environment.file))", location: component.declaration))
-            } + [(environment.root, Owner(description: "the root Application of environment '\(environment.name)' (\(environment.file))", location: start(of: environment.file)))]
-            for (application, owner) in applications {
-                let name = application[path: ["metadata", "name"]]?.text ?? ""
-                let namespace = application[path: ["metadata", "namespace"]]?.text ?? ""
-                let key = namespace + "/" + name
+        for environment in rendered {
+            for application in environment.applications {
+                let owner = Owner(environment: environment.name, file: environment.file, component: application.component)
+                let key = application.namespace + "/" + application.name
                 if let first = owners[key] {
                     problems.append(Diagnostic.error(
                         "compile.application-name-collision",
-                        "Argo CD Application '\(name)' in namespace '\(namespace)' of \(owner.description) has the same name as that of \(first.description); rename an environment or component",
-                        at: owner.location))
+                        "Argo CD Application '\(application.name)' in namespace '\(application.namespace)' of \(description(owner)) has the same name as that of \(description(first)); rename an environment or component",
+                        at: application.component == nil ? start(of: environment.file) : application.declaration))
                 } else {
                     owners[key] = owner
                 }
@@ -82,21 +83,21 @@ enum Collisions {
                 for other in group.dropFirst() {
                     problems.append(Diagnostic.error(
                         "compile.shared-cluster",
-                        "environments '\(first.environment.name)' and '\(other.environment.name)' both deploy to cluster \(key) (\(location(of: first))); environments that share a cluster on purpose set cluster.shared: true, and then may not deploy the same object",
-                        at: other.cluster?.mark.location ?? start(of: other.environment.file)))
+                        "environments '\(first.name)' and '\(other.name)' both deploy to cluster \(key) (\(location(of: first))); environments that share a cluster on purpose set cluster.shared: true, and then may not deploy the same object",
+                        at: other.cluster?.mark.location ?? start(of: other.file)))
                 }
                 continue
             }
             var owners: [ResId.ObjectKey: (environment: String, component: String)] = [:]
             for result in group {
                 for object in result.objects {
-                    if let owner = owners[object.id], owner.environment != result.environment.name {
+                    if let owner = owners[object.id], owner.environment != result.name {
                         problems.append(Diagnostic.error(
                             "compile.shared-cluster-object",
-                            "environments '\(owner.environment)' (component '\(owner.component)') and '\(result.environment.name)' (component '\(object.component)') share cluster \(key) and both deploy \(object.id.description)",
+                            "environments '\(owner.environment)' (component '\(owner.component)') and '\(result.name)' (component '\(object.component)') share cluster \(key) and both deploy \(object.id.description)",
                             at: object.location))
                     } else {
-                        owners[object.id] = (result.environment.name, object.component)
+                        owners[object.id] = (result.name, object.component)
                     }
                 }
             }
@@ -105,7 +106,7 @@ enum Collisions {
     }
 
     private static func location(of result: Compiler.EnvironmentResult) -> String {
-        (result.cluster?.mark.location ?? start(of: result.environment.file)).description
+        (result.cluster?.mark.location ?? start(of: result.file)).description
     }
 
     /// `server <url>` or `argocdName <name>`; a trailing `/` does not make another server.

@@ -23,6 +23,8 @@ public final class Compiler: Sendable {
     /// Template and resource objects before placeholders: the same for every environment,
     /// built once per run (concurrent environments wait for the first build).
     private let templates = Memo<SharedBuild>(coalescing: true)
+    /// The text of those objects, emitted once for all environments that leave them as built.
+    private let emitted = EmittedDocuments()
 
     /// Sources are read from `files`: the working tree by default, or a snapshot of a
     /// revision mounted at `root`.
@@ -43,6 +45,20 @@ public final class Compiler: Sendable {
     /// section that the TektonConfig CRD does not know is an error before rendering
     /// (unless `allowUnknownFields`: validating the rendered object then warns about it).
     public func compile(_ names: [String] = [], schemas: SchemaSet? = nil, allowUnknownFields: Bool = false, progress: Progress? = nil) throws(DiagnosticList) -> RenderedTree {
+        let (results, output, applicationSet) = try renderAll(names, schemas: schemas, allowUnknownFields: allowUnknownFields, keepingObjects: true, progress: progress)
+        return RenderedTree(environments: results.map { $0.rendered! }, output: output, applicationSet: applicationSet)
+    }
+
+    /// Compiles as `compile` does, for what only writes or commits the files: each
+    /// environment's objects are let go once its files are emitted, so a large fleet is
+    /// never held in memory as nodes.
+    public func compileFiles(_ names: [String] = [], schemas: SchemaSet? = nil, allowUnknownFields: Bool = false, progress: Progress? = nil) throws(DiagnosticList) -> RenderedFiles {
+        try renderAll(names, schemas: schemas, allowUnknownFields: allowUnknownFields, keepingObjects: false, progress: progress).output
+    }
+
+    private func renderAll(
+        _ names: [String], schemas: SchemaSet?, allowUnknownFields: Bool, keepingObjects: Bool, progress: Progress?
+    ) throws(DiagnosticList) -> (results: [EnvironmentResult], output: RenderedFiles, applicationSet: Node?) {
         let all = try EnvironmentLoader.load(root: root, displayBase: displayBase, files: builder.store.files)
         var selected = all.filter { !$0.isAbstract }
         if !names.isEmpty {
@@ -60,10 +76,10 @@ public final class Compiler: Sendable {
             let typos = try Compiler.tektonConfigTypos(in: selected, schemas: schemas)
             if !typos.isEmpty { throw DiagnosticList(typos) }
         }
-        let concrete = selected
+        let concrete = selected.sorted { $0.name < $1.name }
         let done = Locked(0)
         let results = concurrentMap(concrete.count) { index in
-            let result = self.render(concrete[index])
+            let result = self.render(concrete[index], keepingObjects: keepingObjects)
             if let progress { progress(done.withValue { $0 += 1; return $0 }, concrete.count) }
             return result
         }
@@ -81,16 +97,13 @@ public final class Compiler: Sendable {
         if settings.bootstrap == .applicationset {
             // An ApplicationSet creates its Applications in its own namespace: a root meant for
             // another one would silently land elsewhere.
-            for result in rendered {
-                let namespace = result.environment.root[path: ["metadata", "namespace"]]?.text
-                if namespace != settings.argocdNamespace {
-                    var problem = Diagnostic.error(
-                        "compile.bootstrap-namespace",
-                        "environment '\(result.environment.name)' puts its root Application in namespace '\(namespace ?? "")', but the ApplicationSet of argocd.bootstrap creates it in '\(settings.argocdNamespace)' (argocd.namespace of gitopsc.yaml); set one namespace for both",
-                        at: SourceLocation(file: result.environment.file, line: 0, column: 0))
-                    problem.chain = result.environment.chain
-                    problems.append(problem)
-                }
+            for result in rendered where result.rootNamespace != settings.argocdNamespace {
+                var problem = Diagnostic.error(
+                    "compile.bootstrap-namespace",
+                    "environment '\(result.name)' puts its root Application in namespace '\(result.rootNamespace ?? "")', but the ApplicationSet of argocd.bootstrap creates it in '\(settings.argocdNamespace)' (argocd.namespace of gitopsc.yaml); set one namespace for both",
+                    at: SourceLocation(file: result.file, line: 0, column: 0))
+                problem.chain = result.chain
+                problems.append(problem)
             }
         }
         if !problems.isEmpty { throw DiagnosticList(problems) }
@@ -99,26 +112,48 @@ public final class Compiler: Sendable {
             name: KubernetesNames.name(layout.treeFolder.isEmpty ? "gitopsc-environments" : "gitopsc-\(layout.treeFolder)"),
             namespace: settings.argocdNamespace, repositoryURL: settings.repositoryURL, revision: settings.branch,
             filePattern: layout.bootstrapPattern) : nil
-        return RenderedTree(layout: layout, environments: rendered.map(\.environment), sourceFolders: sources, applicationSet: applicationSet)
+        let output = RenderedFiles(
+            layout: layout, environments: rendered.map { ($0.name, $0.files) }, applicationSet: applicationSet, sourceFolders: sources)
+        return (rendered, output, applicationSet)
     }
 
     public var layout: RenderedLayout { RenderedLayout(folder: settings.folder) }
 
     // MARK: One environment
 
-    /// A rendered environment and what checks across environments need of its spec.
+    /// A rendered environment: its files, and what checks across environments need of it.
     struct EnvironmentResult: Sendable {
-        var environment: RenderedEnvironment
+        var name: String
+        var file: String
+        var chain: [String]
         /// The resolved `cluster` section.
         var cluster: Node?
         /// Object identities per component, for the shared-cluster check.
         var objects: [(component: String, id: ResId.ObjectKey, location: SourceLocation?)]
+        /// The environment's Argo CD Applications, for the name collision check.
+        var applications: [ApplicationIdentity]
+        var rootNamespace: String?
+        /// The environment's files, sorted by path, emitted on the rendering thread.
+        var files: [RenderedLayout.File]
+        /// The rendered objects, when the caller keeps them.
+        var rendered: RenderedEnvironment?
     }
 
-    private func render(_ environment: Environment) -> Result<EnvironmentResult, DiagnosticList> {
+    /// An Application's name and namespace; `component` is nil for the root Application.
+    struct ApplicationIdentity: Sendable {
+        var namespace: String
+        var name: String
+        var component: String?
+        var declaration: SourceLocation?
+    }
+
+    private func render(_ environment: Environment, keepingObjects: Bool) -> Result<EnvironmentResult, DiagnosticList> {
         do throws(DiagnosticList) {
             let spec = try Placeholders.resolvedSpec(of: environment)
-            return .success(try renderEnvironment(environment, spec: spec))
+            var result = try renderEnvironment(environment, spec: spec)
+            result.files = layout.files(of: result.rendered!, reusing: emitted)
+            if !keepingObjects { result.rendered = nil }
+            return .success(result)
         } catch {
             return .failure(DiagnosticList(error.diagnostics.map { diagnostic in
                 var copy = diagnostic
@@ -209,9 +244,17 @@ public final class Compiler: Sendable {
         let rendered = RenderedEnvironment(
             name: environment.name, chain: environment.chainFiles, components: components, root: root, file: environment.file,
             clusterName: spec[path: ["cluster", "name"]]?.text)
+        func identity(_ application: Node, component: String?, declaration: SourceLocation?) -> ApplicationIdentity {
+            ApplicationIdentity(
+                namespace: application[path: ["metadata", "namespace"]]?.text ?? "",
+                name: application[path: ["metadata", "name"]]?.text ?? "", component: component, declaration: declaration)
+        }
         return EnvironmentResult(
-            environment: rendered, cluster: spec["cluster"],
-            objects: objects.map { ($0.owner ?? "", $0.id.objectKey, $0.location) })
+            name: environment.name, file: environment.file, chain: environment.chainFiles, cluster: spec["cluster"],
+            objects: objects.map { ($0.owner ?? "", $0.id.objectKey, $0.location) },
+            applications: components.map { identity($0.application, component: $0.name, declaration: $0.declaration) }
+                + [identity(root, component: nil, declaration: nil)],
+            rootNamespace: root[path: ["metadata", "namespace"]]?.text, files: [], rendered: rendered)
     }
 
     private func defaultNamespace(_ component: String, _ spec: Node) -> String {
@@ -280,11 +323,13 @@ public final class Compiler: Sendable {
                 let objects = try builder.objects(at: location.path, referencedAt: location.reference)
                 // Plain manifests go through no kustomize computation: resolving after reading
                 // is exact. Only a kustomization's build can depend on the resolved data.
-                guard builder.store.files.kind(of: location.path) == .folder, builder.isKustomization(location.path) else {
-                    return SharedBuild(objects: objects, needsResolvedBuild: false)
+                var needsResolvedBuild = false
+                if builder.store.files.kind(of: location.path) == .folder, builder.isKustomization(location.path) {
+                    let images = transformsImages(location.path)
+                    needsResolvedBuild = objects.contains { buildDependsOnPlaceholders($0, imagesTransformed: images) }
                 }
-                let images = transformsImages(location.path)
-                return SharedBuild(objects: objects, needsResolvedBuild: objects.contains { buildDependsOnPlaceholders($0, imagesTransformed: images) })
+                if !needsResolvedBuild { emitted.share(objects.map(\.node)) }
+                return SharedBuild(objects: objects, needsResolvedBuild: needsResolvedBuild)
             }
             if !shared.needsResolvedBuild { return try substituted(shared.objects, for: environment) }
         } catch {

@@ -27,7 +27,7 @@ public enum OutputWriter {
         }
     }
 
-    public static func write(_ tree: RenderedTree, to output: String) throws(Diagnostic) -> Summary {
+    public static func write(_ tree: RenderedFiles, to output: String) throws(Diagnostic) -> Summary {
         let layout = tree.layout
         let manifestPath = layout.ownershipManifestPath
         switch entryKind(output) {
@@ -41,11 +41,11 @@ public enum OutputWriter {
         }
         let deletions = (previous?.paths ?? []).filter { tree.files[$0] == nil }
         var realFolders: Set<String> = []
-        for path in tree.files.keys.sorted() + deletions {
+        for path in tree.paths + deletions {
             try checkContained(path, in: output, realFolders: &realFolders)
         }
         // The manifest goes last, so an interrupted run still lists every file it owns.
-        var summary = try writeIfChanged(tree.files.keys.sorted().filter { $0 != manifestPath }, of: tree, in: output)
+        var summary = try writeIfChanged(tree.paths.filter { $0 != manifestPath }, of: tree, in: output)
         var madeFolders: Set<String> = []
         for path in deletions where entryKind(output + "/" + path) == .file {
             let full = output + "/" + path
@@ -126,7 +126,7 @@ public enum OutputWriter {
     /// Writes the files at `paths` (sorted), in runs of neighbours spread over threads: a
     /// large tree is mostly the file system's time, creating files and folders. Every run is
     /// written even when one fails; the first failure, in path order, is thrown.
-    private static func writeIfChanged(_ paths: [String], of tree: RenderedTree, in output: String) throws(Diagnostic) -> Summary {
+    private static func writeIfChanged(_ paths: [String], of tree: RenderedFiles, in output: String) throws(Diagnostic) -> Summary {
         let runLength = 64
         let runs = concurrentMap((paths.count + runLength - 1) / runLength) { run -> Result<Summary, Diagnostic> in
             var summary = Summary()

@@ -81,33 +81,39 @@ public struct RenderedLayout: Sendable, Equatable {
         "\(prefix).gitopsc/bootstrap/*.yaml"
     }
 
-    /// The bytes of every file of the environments, emitted concurrently, the ApplicationSet
-    /// and its generator's files when there is one, and the ownership manifest that lists them.
-    func files(of environments: [RenderedEnvironment], applicationSet: Node?) -> [String: String] {
-        var files: [String: String] = [:]
-        let emitted = EmittedDocuments()
-        for environmentFiles in concurrentMap(environments.count, { index in self.files(of: environments[index], reusing: emitted) }) {
-            files.merge(environmentFiles) { first, _ in first }
-        }
-        if let applicationSet {
-            files[applicationSetPath] = YAMLEmitter.emit(applicationSet)
-            for environment in environments {
-                files[bootstrapPath(environment: environment.name)] = files[rootPath(environment: environment.name)]
-            }
-        }
-        files[ownershipManifestPath] = OwnershipManifest(paths: files.keys.sorted(), environments: environments.map(\.name)).json
-        return files
+    /// A file of the tree: its path (relative to the output root, starting with the folder)
+    /// and its text.
+    public struct File: Sendable {
+        public var path: String
+        public var text: String
     }
 
-    /// One environment's files; objects other environments share are emitted once.
-    private func files(of environment: RenderedEnvironment, reusing emitted: EmittedDocuments) -> [String: String] {
-        var files: [String: String] = [:]
+    /// One environment's files, sorted by path; objects other environments share are
+    /// emitted once.
+    func files(of environment: RenderedEnvironment, reusing emitted: EmittedDocuments) -> [File] {
+        var files: [File] = []
         for component in environment.components {
-            files[manifestPath(environment: environment.name, component: component.name)] = YAMLEmitter.emitStream(component.objects, reusing: emitted)
-            files[applicationPath(environment: environment.name, component: component.name)] = YAMLEmitter.emit(component.application)
+            files.append(File(
+                path: manifestPath(environment: environment.name, component: component.name),
+                text: YAMLEmitter.emitStream(component.objects, reusing: emitted)))
+            files.append(File(
+                path: applicationPath(environment: environment.name, component: component.name),
+                text: YAMLEmitter.emit(component.application)))
         }
-        files[rootPath(environment: environment.name)] = YAMLEmitter.emit(environment.root)
-        return files
+        files.append(File(path: rootPath(environment: environment.name), text: YAMLEmitter.emit(environment.root)))
+        return files.sorted { $0.path < $1.path }
+    }
+
+    /// Sorted lists of paths merged into one sorted list. The lists of a tree's environments
+    /// lie apart (no environment's folder holds another's, see `Collisions`), so ordering the
+    /// lists by their first path is enough; the merge checks this and otherwise sorts it all.
+    static func sortedPaths(_ lists: [[String]]) -> [String] {
+        let ordered = lists.filter { !$0.isEmpty }.sorted { $0[0] < $1[0] }
+        let merged = Array(ordered.joined())
+        for index in ordered.indices.dropFirst() where ordered[index - 1].last! >= ordered[index][0] {
+            return merged.sorted()
+        }
+        return merged
     }
 
     /// The environment a path of the tree belongs to, among the environments of the current

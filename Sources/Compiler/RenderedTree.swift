@@ -64,33 +64,74 @@ public struct RenderedEnvironment: Sendable {
     }
 }
 
-/// The result of a compile: the rendered environments and, derived from them through the
-/// one `RenderedLayout`, the bytes of every file (emitted once, here).
-public struct RenderedTree: Sendable {
+/// The files of a compile, as `compile` writes them and `publish` commits them: every
+/// environment's files, emitted by the thread that rendered it, the ApplicationSet and its
+/// generator's files when there is one, and the ownership manifest that lists them.
+public struct RenderedFiles: Sendable {
     public let layout: RenderedLayout
-    public let environments: [RenderedEnvironment]
+    /// The compiled environments, sorted.
+    public let environmentNames: [String]
     /// Path (relative to the output root, starting with the folder) -> file text.
     public let files: [String: String]
+    /// The keys of `files`, sorted.
+    public let paths: [String]
     /// The folders the tree was compiled from (environments, templates, template roots):
     /// an output that overlaps them would write into the sources.
     public let sourceFolders: [String]
+
+    /// `environments` are the environments' names and files, sorted by name.
+    init(layout: RenderedLayout, environments: [(name: String, files: [RenderedLayout.File])], applicationSet: Node?, sourceFolders: [String]) {
+        self.layout = layout
+        self.sourceFolders = sourceFolders
+        environmentNames = environments.map(\.name)
+        var extra: [RenderedLayout.File] = []
+        if let applicationSet {
+            extra.append(RenderedLayout.File(path: layout.applicationSetPath, text: YAMLEmitter.emit(applicationSet)))
+            for environment in environments {
+                let root = layout.rootPath(environment: environment.name)
+                if let file = environment.files.first(where: { $0.path == root }) {
+                    extra.append(RenderedLayout.File(path: layout.bootstrapPath(environment: environment.name), text: file.text))
+                }
+            }
+        }
+        let owned = RenderedLayout.sortedPaths(environments.map { $0.files.map(\.path) } + [extra.map(\.path).sorted()])
+        let manifest = RenderedLayout.File(
+            path: layout.ownershipManifestPath, text: OwnershipManifest(paths: owned, environments: environmentNames).json)
+        let paths = RenderedLayout.sortedPaths([owned, [manifest.path]])
+        var files: [String: String] = [:]
+        files.reserveCapacity(paths.count)
+        for file in environments.lazy.flatMap(\.files) + extra + [manifest] {
+            files[file.path] = file.text
+        }
+        self.files = files
+        self.paths = paths
+    }
+
+    public var folder: String { layout.folder }
+}
+
+/// The result of a compile with its objects: the rendered environments (what diffs, checks
+/// and schema validation read) and their files, emitted once through the one `RenderedLayout`.
+public struct RenderedTree: Sendable {
+    public let environments: [RenderedEnvironment]
+    public let output: RenderedFiles
     /// With `argocd.bootstrap: applicationset`, the ApplicationSet that creates every
     /// environment's root Application.
     public let applicationSet: Node?
 
-    public init(layout: RenderedLayout, environments: [RenderedEnvironment], sourceFolders: [String] = [], applicationSet: Node? = nil) {
-        self.layout = layout
-        self.sourceFolders = sourceFolders
+    init(environments: [RenderedEnvironment], output: RenderedFiles, applicationSet: Node?) {
+        self.environments = environments
+        self.output = output
         self.applicationSet = applicationSet
-        self.environments = environments.sorted { $0.name < $1.name }
-        files = layout.files(of: self.environments, applicationSet: applicationSet)
     }
 
-    public var folder: String { layout.folder }
+    public var layout: RenderedLayout { output.layout }
+    public var folder: String { output.folder }
+    public var files: [String: String] { output.files }
+    public var environmentNames: [String] { output.environmentNames }
 
     /// Every environment's objects, by name: what an in-memory diff compares.
     public var objectsByEnvironment: [String: [Node]] {
         Dictionary(uniqueKeysWithValues: environments.map { ($0.name, $0.allObjects) })
     }
-    public var environmentNames: [String] { environments.map(\.name) }
 }

@@ -12,7 +12,7 @@ public struct Staleness: Sendable {
     public var isStale: Bool { !environments.isEmpty || manifestDiffers }
 
     /// The committed rendered files below the layout's folder of an output folder, keyed
-    /// like a `RenderedTree`'s files.
+    /// like `RenderedFiles.files`.
     public static func committedFiles(in output: String, layout: RenderedLayout, files: any FileSource = LocalFiles()) -> [String: String] {
         var result: [String: String] = [:]
         let folder = layout.treeFolder
@@ -28,7 +28,7 @@ public struct Staleness: Sendable {
     /// Compares the expected tree with committed files, environment by environment, through
     /// the layout. Files others put beside the tree do not count. `manifestFile` is how
     /// messages name the committed ownership manifest.
-    public static func compare(expected: RenderedTree, committed: [String: String], manifestFile: String) throws(Diagnostic) -> Staleness {
+    public static func compare(expected: RenderedFiles, committed: [String: String], manifestFile: String) throws(Diagnostic) -> Staleness {
         let layout = expected.layout
         let manifestPath = layout.ownershipManifestPath
         let previous = try committed[manifestPath].map { text throws(Diagnostic) in

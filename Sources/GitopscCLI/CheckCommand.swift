@@ -51,7 +51,7 @@ struct CheckCommand: ParsableCommand {
                 try RenderedChecks.validate(tree, against: schemas, allowUnknownFields: schemaOptions.allowUnknownFields)
             }
             let (committed, manifestFile) = try committedFiles(layout: tree.layout, settings: compiler.settings, root: root)
-            return (tree, report, committed, try Staleness.compare(expected: tree, committed: committed, manifestFile: manifestFile))
+            return (tree, report, committed, try Staleness.compare(expected: tree.output, committed: committed, manifestFile: manifestFile))
         }
         var problems = RenderedChecks.validate(tree)
         problems += report?.problems ?? []

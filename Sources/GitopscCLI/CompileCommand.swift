@@ -48,20 +48,24 @@ struct CompileCommand: ParsableCommand {
             keepUntilExit(compiler)
             let schemas = try compiler.loadSchemas(extra: schemaOptions.paths)
             let display = progress.display()
-            let tree = try { () throws(DiagnosticList) in
+            let rendered = try { () throws -> RenderedFiles in
                 defer { display?.finish() }
-                return try compiler.compile(environments, schemas: schemas, allowUnknownFields: schemaOptions.allowUnknownFields, progress: display?.report)
-            }()
-            keepUntilExit(tree)
-            if let schemas {
+                guard let schemas else {
+                    // Nothing reads the objects once their files are emitted.
+                    return try compiler.compileFiles(environments, progress: display?.report)
+                }
+                let tree = try compiler.compile(environments, schemas: schemas, allowUnknownFields: schemaOptions.allowUnknownFields, progress: display?.report)
+                keepUntilExit(tree)
                 let report = try RenderedChecks.validate(tree, against: schemas, allowUnknownFields: schemaOptions.allowUnknownFields)
                 if !report.problems.isEmpty { diagnostics.print(report.problems) }
                 print(report.summary)
                 if report.hasErrors { throw ExitStatus.failed }
-            }
+                return tree.output
+            }()
+            keepUntilExit(rendered)
             let output = outputDirectory ?? (root + "/" + compiler.settings.output)
-            let summary = try OutputWriter.write(tree, to: output)
-            print("compiled \(counted(tree.environments.count, "environment")): \(counted(summary.written, "file")) written, \(summary.unchanged) unchanged, \(summary.deleted) deleted")
+            let summary = try OutputWriter.write(rendered, to: output)
+            print("compiled \(counted(rendered.environmentNames.count, "environment")): \(counted(summary.written, "file")) written, \(summary.unchanged) unchanged, \(summary.deleted) deleted")
         }
     }
 }

@@ -67,7 +67,7 @@ public enum Publisher {
         do {
             let source = try loadSource(request)
             let compiler = try Compiler(root: request.root, displayBase: displayBase, files: source.files)
-            let tree = try compiler.compile(request.environments, progress: request.progress)
+            let tree = try compiler.compileFiles(request.environments, progress: request.progress)
             let branch = request.branch ?? compiler.settings.branch
             let target = try GitRepository(path: request.repository)
             guard let remote = request.push else {
@@ -105,7 +105,7 @@ public enum Publisher {
 
     /// Commits on the remote's tip and pushes; a push rejected as non-fast-forward fetches the
     /// new tip and rebuilds.
-    static func push(_ tree: RenderedTree, source: Source, to target: GitRepository, branch: String, remote: String, request: PublishRequest) throws(Diagnostic) -> PublishResult {
+    static func push(_ tree: RenderedFiles, source: Source, to target: GitRepository, branch: String, remote: String, request: PublishRequest) throws(Diagnostic) -> PublishResult {
         _ = try target.fetch(remote: remote, branch: branch, access: request.access)
         for _ in 1...maxPushAttempts {
             var result = try commit(tree, source: source, to: target, branch: branch, request: request)
@@ -125,7 +125,7 @@ public enum Publisher {
     }
 
     /// One commit of the rendered tree on the branch's current tip (or none when unchanged).
-    static func commit(_ tree: RenderedTree, source: Source, to target: GitRepository, branch: String, request: PublishRequest) throws(Diagnostic) -> PublishResult {
+    static func commit(_ tree: RenderedFiles, source: Source, to target: GitRepository, branch: String, request: PublishRequest) throws(Diagnostic) -> PublishResult {
         let tip = try target.tip(of: branch)
         let changed = try changedEnvironments(tree, in: target, at: tip)
         let author = try target.signature(name: request.authorName, email: request.authorEmail, kind: .author)
@@ -219,7 +219,7 @@ public enum Publisher {
     }
 
     /// Environments whose rendered files differ from the tip's, and environments removed.
-    static func changedEnvironments(_ tree: RenderedTree, in repository: GitRepository, at tip: String?) throws(Diagnostic) -> [String] {
+    static func changedEnvironments(_ tree: RenderedFiles, in repository: GitRepository, at tip: String?) throws(Diagnostic) -> [String] {
         let layout = tree.layout
         let old = try tip.map { tip throws(Diagnostic) in try repository.files(atCommit: tip, under: layout.folder) } ?? [:]
         let previous = try tip.flatMap { tip throws(Diagnostic) in try committedManifest(in: repository, at: tip, layout: layout) }?.environments ?? []
@@ -230,8 +230,8 @@ public enum Publisher {
     }
 
     /// The commit message: a summary, the changed environments, and provenance trailers.
-    static func message(tree: RenderedTree, changed: [String], source: Source) -> String {
-        var text = "gitopsc: render \(counted(tree.environments.count, "environment"))"
+    static func message(tree: RenderedFiles, changed: [String], source: Source) -> String {
+        var text = "gitopsc: render \(counted(tree.environmentNames.count, "environment"))"
         text += changed.isEmpty ? "\n" : " (\(changed.count) changed)\n\nChanged environments:\n" + changed.map { "- \($0)\n" }.joined()
         text += "\n"
         if let repository = source.repository { text += "Source-Repository: \(repository)\n" }

@@ -41,25 +41,39 @@ public enum YAMLEmitter {
     }
 }
 
-/// The text of documents emitted before, found again by the storage of their top mapping.
-/// Values are copied on change, so environments rendered from one template share the array
-/// of every object no placeholder or patch touched: the same array is the same document, and
-/// its text is emitted once. Each document is kept here with its text, so that its storage
-/// is neither freed (and its address reused) nor changed in place meanwhile.
+/// The text of shared documents, emitted once and found again by the storage of their top
+/// mapping. Values are copied on change, so environments rendered from one template share the
+/// array of every object no placeholder or patch touched: the same array is the same
+/// document. Only documents registered with `share` are kept, each with its text, so that
+/// their storage is neither freed (and its address reused) nor changed in place meanwhile;
+/// an environment's own documents are emitted and let go.
 public final class EmittedDocuments: Sendable {
-    private let known = Mutex<[UInt: (document: Node, text: String)]>([:])
+    private let shared = Mutex<[UInt: (document: Node, text: String?)]>([:])
 
     public init() {}
 
+    /// Registers documents whose text may be asked for many times.
+    public func share(_ documents: [Node]) {
+        shared.withLock { shared in
+            for document in documents {
+                if let address = Self.address(of: document), shared[address] == nil { shared[address] = (document, nil) }
+            }
+        }
+    }
+
     func text(of document: Node) -> String {
-        guard case .mapping(let entries) = document.content,
-              let address = entries.withUnsafeBufferPointer({ $0.baseAddress.map { UInt(bitPattern: $0) } }) else {
+        guard let address = Self.address(of: document), let known = shared.withLock({ $0[address] }) else {
             return YAMLEmitter.emit(document)
         }
-        if let known = known.withLock({ $0[address] }) { return known.text }
+        if let text = known.text { return text }
         let text = YAMLEmitter.emit(document)
-        known.withLock { $0[address] = (document, text) }
+        shared.withLock { $0[address]?.text = text }
         return text
+    }
+
+    private static func address(of document: Node) -> UInt? {
+        guard case .mapping(let entries) = document.content else { return nil }
+        return entries.withUnsafeBufferPointer { $0.baseAddress.map { UInt(bitPattern: $0) } }
     }
 }
 

@@ -21,7 +21,7 @@ let goldenFolder = repositoryRoot.appendingPathComponent("Tests/CompilerTests/Go
         let tree = try compileBundled()
         if ProcessInfo.processInfo.environment["GITOPSC_UPDATE_GOLDEN"] == "1" {
             try? FileManager.default.removeItem(at: goldenFolder)
-            _ = try OutputWriter.write(tree, to: goldenFolder.path)
+            _ = try OutputWriter.write(tree.output, to: goldenFolder.path)
         }
         let enumerator = FileManager.default.enumerator(atPath: goldenFolder.path)
         var golden: [String: String] = [:]
@@ -45,9 +45,9 @@ let goldenFolder = repositoryRoot.appendingPathComponent("Tests/CompilerTests/Go
         #expect(first.files == second.files)
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-rerun-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
-        let initial = try OutputWriter.write(first, to: output.path)
+        let initial = try OutputWriter.write(first.output, to: output.path)
         #expect(initial.written == first.files.count)
-        let again = try OutputWriter.write(second, to: output.path)
+        let again = try OutputWriter.write(second.output, to: output.path)
         #expect(again == OutputWriter.Summary(written: 0, unchanged: first.files.count, deleted: 0))
     }
 
@@ -57,7 +57,7 @@ let goldenFolder = repositoryRoot.appendingPathComponent("Tests/CompilerTests/Go
     func renderedObjectsAreValidAgainstTheCRDs() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-crd-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
-        _ = try OutputWriter.write(try compileBundled(), to: output.path)
+        _ = try OutputWriter.write(try compileBundled().output, to: output.path)
         let (status, text) = try validateCRDs(at: output.path)
         #expect(status == 0, "\(text)")
         #expect(text.contains(" 0 failed"), "\(text)")
@@ -74,7 +74,7 @@ extension BundledEnvironmentsTests {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-k8s-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
         let tree = try compileBundled()
-        _ = try OutputWriter.write(tree, to: output.path)
+        _ = try OutputWriter.write(tree.output, to: output.path)
         let manifests = tree.files.keys.filter { $0.hasSuffix("/manifest.yaml") }.sorted().map { output.path + "/" + $0 }
         let result = try runProcess(Oracles.executable("kubernetes-validate")!, ["--strict", "-k", "1.32.0"] + manifests)
         #expect(result.status == 0, "\(result.output)")

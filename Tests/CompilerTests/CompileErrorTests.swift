@@ -155,13 +155,13 @@ import Testing
     @Test func replacesAndPrunesOnlyOwnedPaths() throws {
         let tree = try SourceTree(minimalSources)
         let output = tree.root.appendingPathComponent("out").path
-        _ = try OutputWriter.write(try tree.compile(), to: output)
+        _ = try OutputWriter.write(try tree.compile().output, to: output)
         try tree.write("out/clusters/README.md", "hand-written, not gitopsc's\n")
         try tree.write("environments/prod/west.yaml", "extends: base\ncluster: {name: west, server: https://y.example}\n")
-        _ = try OutputWriter.write(try tree.compile(), to: output)
+        _ = try OutputWriter.write(try tree.compile().output, to: output)
         #expect(FileManager.default.fileExists(atPath: output + "/clusters/prod/west/web/manifest.yaml"))
         try FileManager.default.removeItem(at: tree.root.appendingPathComponent("environments/prod/west.yaml"))
-        let summary = try OutputWriter.write(try tree.compile(), to: output)
+        let summary = try OutputWriter.write(try tree.compile().output, to: output)
         #expect(summary.deleted == 3)
         #expect(!FileManager.default.fileExists(atPath: output + "/clusters/prod/west"))
         #expect(FileManager.default.fileExists(atPath: output + "/clusters/prod/east/web/manifest.yaml"))

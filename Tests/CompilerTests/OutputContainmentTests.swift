@@ -18,7 +18,7 @@ import Testing
 
     func writeError(_ tree: RenderedTree) -> Diagnostic? {
         do {
-            _ = try OutputWriter.write(tree, to: output)
+            _ = try OutputWriter.write(tree.output, to: output)
             return nil
         } catch {
             return error
@@ -28,7 +28,7 @@ import Testing
     @Test(arguments: ["clusters/../victim.txt", "/etc/victim.txt", "elsewhere/victim.txt", "clusters/prod/./x"])
     func aForgedManifestTouchesNothing(forged: String) throws {
         let tree = try sources.compile()
-        _ = try OutputWriter.write(tree, to: output)
+        _ = try OutputWriter.write(tree.output, to: output)
         let victim = scratch.appendingPathComponent("victim.txt")
         try "keep".write(to: victim, atomically: true, encoding: .utf8)
         let manifestPath = output + "/clusters/.gitopsc/manifest.json"
@@ -77,7 +77,7 @@ import Testing
         let tree = try sources.compile()
         let output = sources.root.appendingPathComponent(folder).path
         do {
-            _ = try OutputWriter.write(tree, to: output)
+            _ = try OutputWriter.write(tree.output, to: output)
             Issue.record("the write succeeded")
         } catch {
             #expect(error.code == "output.overlaps-sources")

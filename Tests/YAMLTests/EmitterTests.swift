@@ -68,6 +68,7 @@ import Testing
             "b: 1\na: [x, y]\n", "{}\n",
         ].map { try YAMLParser.parseDocument($0, file: "t.yaml") }
         let emitted = EmittedDocuments()
+        emitted.share(templates)
         for round in 0..<300 {
             var documents: [Node] = []
             for _ in 0..<Int.random(in: 1...6, using: &random) {
