@@ -165,14 +165,25 @@ private struct Loading {
         }
         // Parents first, so that each environment merges only its own layer over its
         // parent's result: a fleet of clusters below one parent merges that parent once.
+        // Environments of one chain length depend on none of each other: they are merged
+        // side by side.
         var built: [String: Environment] = [:]
-        for name in order.sorted(by: { chains[$0]!.names.count < chains[$1]!.names.count }) {
+        var byLength: [Int: [(name: String, layers: [EnvironmentLayer])]] = [:]
+        for name in order {
             let (names, complete) = chains[name]!
             let layers = names.compactMap { layer in
                 files[layer]?.node.map { EnvironmentLayer(name: layer, file: files[layer]!.display, node: $0) }
             }
             guard complete, layers.count == names.count else { continue }
-            built[name] = Self.build(name: name, layers: layers, parent: names.count > 1 ? built[names[names.count - 2]] : nil)
+            byLength[names.count, default: []].append((name, layers))
+        }
+        for length in byLength.keys.sorted() {
+            let level = byLength[length]!
+            let parents = level.map { $0.layers.count > 1 ? built[$0.layers[$0.layers.count - 2].name] : nil }
+            let environments = concurrentMap(level.count) { index in
+                Self.build(name: level[index].name, layers: level[index].layers, parent: parents[index])
+            }
+            for environment in environments { built[environment.name] = environment }
         }
         var environments: [Environment] = []
         for name in order {
