@@ -45,12 +45,14 @@ enum Collisions {
             guard let component = owner.component else { return "the root Application of \(environment)" }
             return "component '\(component)' of \(environment)"
         }
-        var owners: [String: Owner] = [:]
+        struct Key: Hashable { var namespace: String; var name: String }
+        var owners: [Key: Owner] = [:]
+        owners.reserveCapacity(rendered.reduce(0) { $0 + $1.applications.count })
         var problems: [Diagnostic] = []
         for environment in rendered {
             for application in environment.applications {
                 let owner = Owner(environment: environment.name, file: environment.file, component: application.component)
-                let key = application.namespace + "/" + application.name
+                let key = Key(namespace: application.namespace, name: application.name)
                 if let first = owners[key] {
                     problems.append(Diagnostic.error(
                         "compile.application-name-collision",

@@ -40,10 +40,7 @@ public enum OutputWriter {
             try OwnershipManifest.read(bytes, file: output + "/" + manifestPath, layout: layout)
         }
         let deletions = (previous?.paths ?? []).filter { tree.files[$0] == nil }
-        var realFolders: Set<String> = []
-        for path in tree.paths + deletions {
-            try checkContained(path, in: output, realFolders: &realFolders)
-        }
+        try checkContained(tree.paths + deletions, in: output)
         // The manifest goes last, so an interrupted run still lists every file it owns.
         var summary = try writeIfChanged(tree.paths.filter { $0 != manifestPath }, of: tree, in: output)
         var madeFolders: Set<String> = []
@@ -92,6 +89,24 @@ public enum OutputWriter {
         case S_IFDIR: return .folder
         default: return .file
         }
+    }
+
+    /// `checkContained` for every path, in runs of neighbours spread over threads; the first
+    /// problem in path order is thrown.
+    private static func checkContained(_ paths: [String], in output: String) throws(Diagnostic) {
+        let runLength = 256
+        let runs = concurrentMap((paths.count + runLength - 1) / runLength) { run -> Diagnostic? in
+            var realFolders: Set<String> = []
+            do throws(Diagnostic) {
+                for path in paths[(run * runLength)..<min(paths.count, (run + 1) * runLength)] {
+                    try checkContained(path, in: output, realFolders: &realFolders)
+                }
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let problem = runs.lazy.compactMap({ $0 }).first { throw problem }
     }
 
     /// Every existing folder between the output folder and the file is a real folder, and

@@ -15,11 +15,14 @@ public struct OwnershipManifest: Codable, Sendable, Equatable {
         self.paths = paths.sorted()
     }
 
+    /// The manifest as JSON, in the layout of Foundation's `JSONEncoder` (pretty-printed,
+    /// sorted keys, slashes unescaped), which wrote every manifest before and still reads them.
     public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(self)) ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        JSONValue.object([
+            ("environments", .array(environments.map(JSONValue.string))),
+            ("generator", .string(generator)),
+            ("paths", .array(paths.map(JSONValue.string))),
+        ]).rendered(foundationLayout: true) + "\n"
     }
 
     /// Reads a committed manifest. A manifest that is not gitopsc's JSON, or that lists a

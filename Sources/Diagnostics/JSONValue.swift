@@ -12,14 +12,16 @@ public indirect enum JSONValue: Sendable {
     public static func integer(_ number: Int) -> JSONValue { .number(String(number)) }
 
     /// Two-space indented text with no final line break. With `inlineScalarArrays`, arrays
-    /// holding only scalars (type lists, enums) stay on one line.
-    public func rendered(inlineScalarArrays: Bool = false) -> String {
+    /// holding only scalars (type lists, enums) stay on one line. With `foundationLayout`,
+    /// the text is laid out as Foundation's pretty-printing `JSONEncoder` lays it out: ` : `
+    /// after a member's name, and an empty array over three lines.
+    public func rendered(inlineScalarArrays: Bool = false, foundationLayout: Bool = false) -> String {
         var output = ""
-        write(indent: "", inlineScalarArrays: inlineScalarArrays, to: &output)
+        write(indent: "", inlineScalarArrays: inlineScalarArrays, foundationLayout: foundationLayout, to: &output)
         return output
     }
 
-    private func write(indent: String, inlineScalarArrays: Bool, to output: inout String) {
+    private func write(indent: String, inlineScalarArrays: Bool, foundationLayout: Bool, to output: inout String) {
         let inner = indent + "  "
         switch self {
         case .string(let text): output += JSONValue.quoted(text)
@@ -28,14 +30,14 @@ public indirect enum JSONValue: Sendable {
         case .null: output += "null"
         case .array(let items):
             guard !items.isEmpty else {
-                output += "[]"
+                output += foundationLayout ? "[\n\n" + indent + "]" : "[]"
                 return
             }
             if inlineScalarArrays, items.allSatisfy(\.isScalar) {
                 output += "["
                 for (index, item) in items.enumerated() {
                     if index > 0 { output += ", " }
-                    item.write(indent: inner, inlineScalarArrays: true, to: &output)
+                    item.write(indent: inner, inlineScalarArrays: true, foundationLayout: foundationLayout, to: &output)
                 }
                 output += "]"
                 return
@@ -43,7 +45,7 @@ public indirect enum JSONValue: Sendable {
             output += "[\n"
             for (index, item) in items.enumerated() {
                 output += inner
-                item.write(indent: inner, inlineScalarArrays: inlineScalarArrays, to: &output)
+                item.write(indent: inner, inlineScalarArrays: inlineScalarArrays, foundationLayout: foundationLayout, to: &output)
                 output += index == items.count - 1 ? "\n" : ",\n"
             }
             output += indent + "]"
@@ -54,8 +56,8 @@ public indirect enum JSONValue: Sendable {
             }
             output += "{\n"
             for (index, (key, member)) in members.enumerated() {
-                output += inner + JSONValue.quoted(key) + ": "
-                member.write(indent: inner, inlineScalarArrays: inlineScalarArrays, to: &output)
+                output += inner + JSONValue.quoted(key) + (foundationLayout ? " : " : ": ")
+                member.write(indent: inner, inlineScalarArrays: inlineScalarArrays, foundationLayout: foundationLayout, to: &output)
                 output += index == members.count - 1 ? "\n" : ",\n"
             }
             output += indent + "}"
@@ -69,8 +71,13 @@ public indirect enum JSONValue: Sendable {
         }
     }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped.
+    /// A JSON string literal: quotes, backslashes and the control characters JSON forbids
+    /// in a string (below U+0020) escaped, as `JSONEncoder` escapes them.
     public static func quoted(_ text: String) -> String {
+        // Most strings (names, paths) need no escape at all.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -79,7 +86,9 @@ public indirect enum JSONValue: Sendable {
             case "\n": result += "\\n"
             case "\r": result += "\\r"
             case "\t": result += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+            case "\u{08}": result += "\\b"
+            case "\u{0C}": result += "\\f"
+            case _ where scalar.value < 0x20:
                 let hex = String(scalar.value, radix: 16)
                 result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: result.unicodeScalars.append(scalar)
