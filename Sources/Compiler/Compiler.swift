@@ -308,6 +308,8 @@ public final class Compiler: Sendable {
     /// A template or resource path built as written, once per run.
     struct SharedBuild: Sendable {
         var objects: [Resource]
+        /// Each object's node and where it holds placeholders.
+        var sites: [PlaceholderSites]
         /// Whether the path is a kustomization whose objects still hold placeholders.
         var needsResolvedBuild: Bool
     }
@@ -329,9 +331,9 @@ public final class Compiler: Sendable {
                     needsResolvedBuild = objects.contains { buildDependsOnPlaceholders($0, imagesTransformed: images) }
                 }
                 if !needsResolvedBuild { emitted.share(objects.map(\.node)) }
-                return SharedBuild(objects: objects, needsResolvedBuild: needsResolvedBuild)
+                return SharedBuild(objects: objects, sites: objects.map { PlaceholderSites(of: $0.node) }, needsResolvedBuild: needsResolvedBuild)
             }
-            if !shared.needsResolvedBuild { return try substituted(shared.objects, for: environment) }
+            if !shared.needsResolvedBuild { return try substituted(shared, for: environment) }
         } catch {
             // A build that fails as written may be one that needs its placeholders resolved
             // (a placeholder in a patch target); the build below reports its own failure.
@@ -354,13 +356,13 @@ public final class Compiler: Sendable {
         }
     }
 
-    /// Objects with every placeholder resolved; every unresolved one reported.
-    private func substituted(_ objects: [Resource], for environment: Environment) throws(DiagnosticList) -> [Resource] {
-        var result = objects
+    /// A shared build's objects with every placeholder resolved; every unresolved one reported.
+    private func substituted(_ shared: SharedBuild, for environment: Environment) throws(DiagnosticList) -> [Resource] {
+        var result = shared.objects
         var problems: [Diagnostic] = []
         for index in result.indices {
             do throws(DiagnosticList) {
-                result[index].node = try Placeholders.substitute(in: result[index].node, for: environment)
+                result[index].node = try Placeholders.substitute(shared.sites[index], for: environment)
             } catch {
                 problems += error.diagnostics
             }

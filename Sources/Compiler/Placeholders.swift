@@ -86,16 +86,56 @@ enum Placeholders {
         }
     }
 
+    /// The node of `sites` with every placeholder resolved, visiting only the places the sites
+    /// found in it (worked out once for a node many environments resolve).
+    static func substitute(_ sites: PlaceholderSites, for environment: Environment) throws(DiagnosticList) -> Node {
+        guard let root = sites.root else { return sites.node }
+        var problems: [Diagnostic] = []
+        let result = substituted(in: sites.node, at: root, for: environment, problems: &problems) ?? sites.node
+        if !problems.isEmpty { throw DiagnosticList(problems) }
+        return result
+    }
+
+    private static func substituted(in node: Node, at site: PlaceholderSites.Site, for environment: Environment, problems: inout [Diagnostic]) -> Node? {
+        switch (site, node.content) {
+        case (.here, .scalar):
+            return substituted(in: node, for: environment, resolving: [], problems: &problems)
+        case (.below(let children), .sequence(var items)):
+            var changed = false
+            for child in children {
+                if let item = substituted(in: items[child.index], at: child.site, for: environment, problems: &problems) {
+                    items[child.index] = item
+                    changed = true
+                }
+            }
+            return changed ? Node(.sequence(items), mark: node.mark) : nil
+        case (.below(let children), .mapping(var entries)):
+            var changed = false
+            for child in children {
+                if let value = substituted(in: entries[child.index].value, at: child.site, for: environment, problems: &problems) {
+                    entries[child.index].value = value
+                    changed = true
+                }
+            }
+            return changed ? Node(.mapping(entries), mark: node.mark) : nil
+        default:
+            preconditionFailure("placeholder sites are worked out for the node they are followed in")
+        }
+    }
+
     /// Whether the text has a `${`: a byte search, as every scalar of every rendered tree asks.
     static func mentionsPlaceholder(_ text: String) -> Bool {
         ScalarType.containsByte(text, UInt8(ascii: "$"), followedBy: UInt8(ascii: "{"))
     }
 
     /// One scalar: each placeholder in it is looked up, and every one that fails is reported.
+    /// The text is searched by its UTF-8 bytes: `$`, `{` and `}` are single bytes that no
+    /// other character's encoding contains.
     private static func substitute(_ scalar: Scalar, at mark: Mark, for environment: Environment, resolving: [String]) throws(DiagnosticList) -> Node {
         let text = scalar.value
-        if text.hasPrefix("${"), text.hasSuffix("}"), text.firstIndex(of: "}") == text.index(before: text.endIndex) {
-            let path = String(text.dropFirst(2).dropLast())
+        let bytes = text.utf8
+        if bytes.starts(with: "${".utf8), let close = bytes.firstIndex(of: UInt8(ascii: "}")), bytes.index(after: close) == bytes.endIndex {
+            let path = String(text[bytes.index(bytes.startIndex, offsetBy: 2)..<close])
             var value = try lookup(path, at: mark, for: environment, resolving: resolving)
             // The value keeps the place it is written (its provenance, for diffs); only a
             // value gitopsc makes up (`environment.name`) takes the placeholder's.
@@ -105,19 +145,21 @@ enum Placeholders {
         var problems: [Diagnostic] = []
         var output = ""
         var rest = Substring(text)
-        while let start = rest.firstRange(of: "${") {
-            if rest[..<start.lowerBound].hasSuffix("$") {
-                output += rest[..<rest.index(before: start.lowerBound)] + "${"
-                rest = rest[start.upperBound...]
+        while let start = placeholderStart(in: rest) {
+            if start > rest.startIndex, rest.utf8[rest.utf8.index(before: start)] == UInt8(ascii: "$") {
+                // `$${` is a literal `${`.
+                output += rest[..<start] + "{"
+                rest = rest[rest.utf8.index(start, offsetBy: 2)...]
                 continue
             }
-            output += rest[..<start.lowerBound]
-            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
+            output += rest[..<start]
+            let pathStart = rest.utf8.index(start, offsetBy: 2)
+            guard let end = rest.utf8[pathStart...].firstIndex(of: UInt8(ascii: "}")) else {
                 problems.append(Diagnostic.error("compile.placeholder", "unterminated placeholder in '\(text)'", at: mark.location))
                 break
             }
-            let path = String(rest[start.upperBound..<end])
-            rest = rest[rest.index(after: end)...]
+            let path = String(rest[pathStart..<end])
+            rest = rest[rest.utf8.index(after: end)...]
             let value: Node
             do {
                 value = try lookup(path, at: mark, for: environment, resolving: resolving)
@@ -139,6 +181,17 @@ enum Placeholders {
         return .string(output, mark: mark)
     }
 
+    /// Where the first `${` of the text starts.
+    private static func placeholderStart(in text: Substring) -> String.Index? {
+        let bytes = text.utf8
+        var from = bytes.startIndex
+        while let dollar = bytes[from...].firstIndex(of: UInt8(ascii: "$")) {
+            from = bytes.index(after: dollar)
+            if from < bytes.endIndex, bytes[from] == UInt8(ascii: "{") { return dollar }
+        }
+        return nil
+    }
+
     private static func lookup(_ path: String, at mark: Mark, for environment: Environment, resolving: [String]) throws(DiagnosticList) -> Node {
         func failure(_ code: String, _ message: String) -> DiagnosticList {
             var error = Diagnostic.error(code, message, at: mark.location)
@@ -155,7 +208,7 @@ enum Placeholders {
                 "compile.placeholder-depth",
                 "placeholder ${\(path)} is reached through more than \(maxIndirection) placeholders in a row (limit Placeholders.maxIndirection)")
         }
-        let steps = path.split(separator: ".").map(String.init)
+        let steps = path.utf8.split(separator: UInt8(ascii: ".")).map { String(Substring($0)) }
         guard !steps.isEmpty, let value = environment.spec[path: steps], !value.isNull else {
             throw failure("compile.unresolved-placeholder", "unresolved placeholder ${\(path)} for environment '\(environment.name)'")
         }
@@ -163,5 +216,39 @@ enum Placeholders {
         let resolved = substitute(in: value, for: environment, resolving: resolving + [path], problems: &problems)
         if !problems.isEmpty { throw DiagnosticList(problems) }
         return resolved
+    }
+}
+
+/// A node and where it holds placeholders: the scalars that mention one, and the lists and
+/// mappings on the way to them. A template's objects are resolved for every environment;
+/// following these sites visits only what can change instead of every node of every object.
+struct PlaceholderSites: Sendable {
+    indirect enum Site: Sendable {
+        /// A scalar that mentions a placeholder.
+        case here
+        /// A list or mapping: the items or entry values (by index) that hold placeholders.
+        case below([(index: Int, site: Site)])
+    }
+
+    let node: Node
+    /// nil when the node holds no placeholder.
+    let root: Site?
+
+    init(of node: Node) {
+        self.node = node
+        root = Self.site(of: node)
+    }
+
+    private static func site(of node: Node) -> Site? {
+        switch node.content {
+        case .scalar(let scalar):
+            return Placeholders.mentionsPlaceholder(scalar.value) ? .here : nil
+        case .sequence(let items):
+            let children = items.indices.compactMap { index in site(of: items[index]).map { (index, $0) } }
+            return children.isEmpty ? nil : .below(children)
+        case .mapping(let entries):
+            let children = entries.indices.compactMap { index in site(of: entries[index].value).map { (index, $0) } }
+            return children.isEmpty ? nil : .below(children)
+        }
     }
 }

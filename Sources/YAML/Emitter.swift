@@ -13,6 +13,11 @@ import Synchronization
 public enum YAMLEmitter {
     /// One document, without a `---` line.
     public static func emit(_ node: Node) -> String {
+        PlainBlockWriter.emit(node) ?? emitThroughLibyaml(node)
+    }
+
+    /// One document, always through libyaml.
+    static func emitThroughLibyaml(_ node: Node) -> String {
         var writer = EventWriter()
         writer.document(node)
         return writer.finish()
