@@ -77,6 +77,7 @@ public final class Compiler: Sendable {
             if !typos.isEmpty { throw DiagnosticList(typos) }
         }
         let concrete = selected.sorted { $0.name < $1.name }
+        prepareSharedBuilds(for: concrete)
         let done = Locked(0)
         let results = concurrentMap(concrete.count) { index in
             let result = self.render(concrete[index], keepingObjects: keepingObjects)
@@ -270,27 +271,7 @@ public final class Compiler: Sendable {
     /// component's own patches.
     private func renderTemplate(_ name: String, settings: Node, for environment: Environment) throws(DiagnosticList) -> [Resource] {
         var objects: [Resource] = []
-        let sources = try listing { () throws(Diagnostic) -> [SpecPaths.Location] in
-            let templateNode = settings["template"] ?? Node.string(name, mark: settings.mark)
-            let template = try paths.locate(templateNode, defaultBase: paths.root + "/templates")
-            guard builder.store.files.kind(of: template.path) == .folder else {
-                throw Diagnostic.error(
-                    "compile.missing-template",
-                    "template folder '\(paths.display(template.path))' of component '\(name)' not found",
-                    at: (settings["template"] ?? settings).mark.location)
-            }
-            var sources = [template]
-            for entry in settings["resources"]?.items ?? [] {
-                let resource = try paths.locate(entry, defaultBase: paths.root)
-                guard builder.store.files.kind(of: resource.path) != nil else {
-                    throw Diagnostic.error(
-                        "compile.missing-resource", "resource '\(paths.display(resource.path))' of component '\(name)' not found",
-                        at: entry.mark.location)
-                }
-                sources.append(resource)
-            }
-            return sources
-        }
+        let sources = try listing { () throws(Diagnostic) in try self.sources(of: name, settings: settings) }
         var problems: [Diagnostic] = []
         for source in sources {
             do throws(DiagnosticList) {
@@ -303,6 +284,44 @@ public final class Compiler: Sendable {
         for index in objects.indices { objects[index].owner = name }
         try applyPatches(settings["patches"]?.items ?? [], to: &objects, for: environment)
         return objects
+    }
+
+    /// Where a component's objects come from: its template folder and its extra `resources`.
+    private func sources(of name: String, settings: Node) throws(Diagnostic) -> [SpecPaths.Location] {
+        let templateNode = settings["template"] ?? Node.string(name, mark: settings.mark)
+        let template = try paths.locate(templateNode, defaultBase: paths.root + "/templates")
+        guard builder.store.files.kind(of: template.path) == .folder else {
+            throw Diagnostic.error(
+                "compile.missing-template",
+                "template folder '\(paths.display(template.path))' of component '\(name)' not found",
+                at: (settings["template"] ?? settings).mark.location)
+        }
+        var sources = [template]
+        for entry in settings["resources"]?.items ?? [] {
+            let resource = try paths.locate(entry, defaultBase: paths.root)
+            guard builder.store.files.kind(of: resource.path) != nil else {
+                throw Diagnostic.error(
+                    "compile.missing-resource", "resource '\(paths.display(resource.path))' of component '\(name)' not found",
+                    at: entry.mark.location)
+            }
+            sources.append(resource)
+        }
+        return sources
+    }
+
+    /// Builds the templates and resources the environments use, side by side, before any
+    /// environment is rendered: otherwise the first environment to need a build makes it
+    /// while the others wait for it. Problems are left for rendering to report.
+    private func prepareSharedBuilds(for environments: [Environment]) {
+        let used = concurrentMap(environments.count) { index -> [SpecPaths.Location] in
+            guard let spec = try? Placeholders.resolvedSpec(of: environments[index]) else { return [] }
+            return (spec["components"]?.entries ?? []).filter { $0.value["enabled"]?.boolValue ?? true }.flatMap { entry in
+                (try? self.sources(of: entry.name, settings: entry.value)) ?? []
+            }
+        }
+        var seen: Set<String> = []
+        let locations = used.joined().filter { seen.insert($0.path).inserted }
+        _ = concurrentMap(locations.count) { [locations] index in try? self.sharedBuild(at: locations[index]) }
     }
 
     /// A template or resource path built as written, once per run.
@@ -321,18 +340,7 @@ public final class Compiler: Sendable {
     /// see, the resolved data: the output is what `gitopsc build` gives on the resolved folder.
     private func resolvedObjects(at location: SpecPaths.Location, for environment: Environment) throws(DiagnosticList) -> [Resource] {
         do {
-            let shared = try templates.value(for: location.path) { () throws(Diagnostic) in
-                let objects = try builder.objects(at: location.path, referencedAt: location.reference)
-                // Plain manifests go through no kustomize computation: resolving after reading
-                // is exact. Only a kustomization's build can depend on the resolved data.
-                var needsResolvedBuild = false
-                if builder.store.files.kind(of: location.path) == .folder, builder.isKustomization(location.path) {
-                    let images = transformsImages(location.path)
-                    needsResolvedBuild = objects.contains { buildDependsOnPlaceholders($0, imagesTransformed: images) }
-                }
-                if !needsResolvedBuild { emitted.share(objects.map(\.node)) }
-                return SharedBuild(objects: objects, sites: objects.map { PlaceholderSites(of: $0.node) }, needsResolvedBuild: needsResolvedBuild)
-            }
+            let shared = try sharedBuild(at: location)
             if !shared.needsResolvedBuild { return try substituted(shared, for: environment) }
         } catch {
             // A build that fails as written may be one that needs its placeholders resolved
@@ -353,6 +361,22 @@ public final class Compiler: Sendable {
         } catch {
             let collected = unresolved.withValue { $0 }
             throw DiagnosticList(collected.isEmpty ? [error] : collected)
+        }
+    }
+
+    /// The build of a template or resource path as written, made once per run.
+    private func sharedBuild(at location: SpecPaths.Location) throws(Diagnostic) -> SharedBuild {
+        try templates.value(for: location.path) { () throws(Diagnostic) in
+            let objects = try builder.objects(at: location.path, referencedAt: location.reference)
+            // Plain manifests go through no kustomize computation: resolving after reading
+            // is exact. Only a kustomization's build can depend on the resolved data.
+            var needsResolvedBuild = false
+            if builder.store.files.kind(of: location.path) == .folder, builder.isKustomization(location.path) {
+                let images = transformsImages(location.path)
+                needsResolvedBuild = objects.contains { buildDependsOnPlaceholders($0, imagesTransformed: images) }
+            }
+            if !needsResolvedBuild { emitted.share(objects.map(\.node)) }
+            return SharedBuild(objects: objects, sites: objects.map { PlaceholderSites(of: $0.node) }, needsResolvedBuild: needsResolvedBuild)
         }
     }
 
