@@ -18,10 +18,15 @@ public enum FuzzTargets {
         ("pattern", pattern),
     ]
 
-    /// Parses a YAML stream; what parses must emit, and the emitted text must parse again.
+    /// Parses a YAML stream; what parses must emit, with the text libyaml gives each document,
+    /// and the emitted text must parse again.
     public static func yaml(_ input: [UInt8]) {
         guard let documents = try? YAMLParser.parseStream(text(input), file: "fuzz.yaml") else { return }
         let emitted = YAMLEmitter.emitStream(documents)
+        for document in documents {
+            let text = YAMLEmitter.emit(document), libyaml = YAMLEmitter.emitThroughLibyaml(document)
+            if text != libyaml { fatalError("emitted without libyaml:\n\(text)\nthrough libyaml:\n\(libyaml)") }
+        }
         do {
             _ = try YAMLParser.parseStream(emitted, file: "emitted.yaml")
         } catch {
