@@ -152,7 +152,6 @@ public final class Compiler: Sendable {
         do throws(DiagnosticList) {
             let spec = try Placeholders.resolvedSpec(of: environment)
             var result = try renderEnvironment(environment, spec: spec)
-            result.files = layout.files(of: result.rendered!, reusing: emitted)
             if !keepingObjects { result.rendered = nil }
             return .success(result)
         } catch {
@@ -255,7 +254,7 @@ public final class Compiler: Sendable {
             objects: objects.map { ($0.owner ?? "", $0.id.objectKey, $0.location) },
             applications: components.map { identity($0.application, component: $0.name, declaration: $0.declaration) }
                 + [identity(root, component: nil, declaration: nil)],
-            rootNamespace: root[path: ["metadata", "namespace"]]?.text, files: [], rendered: rendered)
+            rootNamespace: root[path: ["metadata", "namespace"]]?.text, files: layout.files(of: rendered, reusing: emitted), rendered: rendered)
     }
 
     private func defaultNamespace(_ component: String, _ spec: Node) -> String {

@@ -103,6 +103,9 @@ public struct RenderedFiles: Sendable {
         for file in environments.lazy.flatMap(\.files) + extra + [manifest] {
             files[file.path] = file.text
         }
+        // Layout and collision checks give every file its own path; two files on one path
+        // would silently lose one.
+        precondition(files.count == paths.count, "two rendered files share a path")
         self.files = files
         self.paths = paths
     }

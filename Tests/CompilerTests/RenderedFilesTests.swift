@@ -1,4 +1,4 @@
-import Compiler
+@testable import Compiler
 import FoundationEssentials
 import ProcessRunner
 import Testing
@@ -29,6 +29,24 @@ import Testing
             let manifest = OwnershipManifest(paths: paths, environments: environments)
             let expected = String(decoding: try encoder.encode(manifest), as: UTF8.self) + "\n"
             #expect(manifest.json == expected, "seed \(seed) (GITOPSC_SEED=\(seed) to replay), round \(round)")
+        }
+    }
+}
+
+@Suite struct SortedPathsTests {
+    /// Merging sorted lists gives the sorted concatenation, whether the lists lie apart (the
+    /// tree's environments) or overlap (then everything is sorted).
+    @Test func mergedListsAreTheSortedConcatenation() {
+        let seed = SeededRandom.runSeed()
+        var random = SeededRandom(seed: seed)
+        let words = ["a", "a-b", "a/x", "a.b", "b", ".gitopsc", "a/", "ab", "z", "é"]
+        for round in 0..<500 {
+            let lists = (0..<Int.random(in: 0...5, using: &random)).map { _ in
+                Set((0..<Int.random(in: 0...4, using: &random)).map { _ in
+                    (0..<Int.random(in: 1...3, using: &random)).map { _ in words.randomElement(using: &random)! }.joined(separator: "/")
+                }).sorted()
+            }
+            #expect(RenderedLayout.sortedPaths(lists) == lists.joined().sorted(), "seed \(seed) (GITOPSC_SEED=\(seed) to replay), round \(round)")
         }
     }
 }
