@@ -77,10 +77,13 @@ public final class Compiler: Sendable {
             if !typos.isEmpty { throw DiagnosticList(typos) }
         }
         let concrete = selected.sorted { $0.name < $1.name }
-        prepareSharedBuilds(for: concrete)
+        let specs = concurrentMap(concrete.count) { index in
+            Result { () throws(DiagnosticList) in try Placeholders.resolvedSpec(of: concrete[index]) }
+        }
+        prepareSharedBuilds(for: specs.compactMap { try? $0.get() })
         let done = Locked(0)
         let results = concurrentMap(concrete.count) { index in
-            let result = self.render(concrete[index], keepingObjects: keepingObjects)
+            let result = self.render(concrete[index], spec: specs[index], keepingObjects: keepingObjects)
             if let progress { progress(done.withValue { $0 += 1; return $0 }, concrete.count) }
             return result
         }
@@ -148,9 +151,10 @@ public final class Compiler: Sendable {
         var declaration: SourceLocation?
     }
 
-    private func render(_ environment: Environment, keepingObjects: Bool) -> Result<EnvironmentResult, DiagnosticList> {
+    /// `spec` is the environment's spec with placeholders resolved, or why it could not be.
+    private func render(_ environment: Environment, spec: Result<Node, DiagnosticList>, keepingObjects: Bool) -> Result<EnvironmentResult, DiagnosticList> {
         do throws(DiagnosticList) {
-            let spec = try Placeholders.resolvedSpec(of: environment)
+            let spec = try spec.get()
             var result = try renderEnvironment(environment, spec: spec)
             if !keepingObjects { result.rendered = nil }
             return .success(result)
@@ -308,13 +312,13 @@ public final class Compiler: Sendable {
         return sources
     }
 
-    /// Builds the templates and resources the environments use, side by side, before any
-    /// environment is rendered: otherwise the first environment to need a build makes it
-    /// while the others wait for it. Problems are left for rendering to report.
-    private func prepareSharedBuilds(for environments: [Environment]) {
-        let used = concurrentMap(environments.count) { index -> [SpecPaths.Location] in
-            guard let spec = try? Placeholders.resolvedSpec(of: environments[index]) else { return [] }
-            return (spec["components"]?.entries ?? []).filter { $0.value["enabled"]?.boolValue ?? true }.flatMap { entry in
+    /// Builds the templates and resources that environments (their resolved `specs`) use,
+    /// side by side, before any environment is rendered: otherwise the first environment to
+    /// need a build makes it while the others wait for it. Problems are left for rendering
+    /// to report.
+    private func prepareSharedBuilds(for specs: [Node]) {
+        let used = concurrentMap(specs.count) { index -> [SpecPaths.Location] in
+            (specs[index]["components"]?.entries ?? []).filter { $0.value["enabled"]?.boolValue ?? true }.flatMap { entry in
                 (try? self.sources(of: entry.name, settings: entry.value)) ?? []
             }
         }

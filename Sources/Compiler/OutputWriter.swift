@@ -40,9 +40,10 @@ public enum OutputWriter {
             try OwnershipManifest.read(bytes, file: output + "/" + manifestPath, layout: layout)
         }
         let deletions = (previous?.paths ?? []).filter { tree.files[$0] == nil }
-        try checkContained(tree.paths + deletions, in: output)
+        let present = try checkContained(tree.paths + deletions, in: output)
         // The manifest goes last, so an interrupted run still lists every file it owns.
-        var summary = try writeIfChanged(tree.paths.filter { $0 != manifestPath }, of: tree, in: output)
+        let files = zip(tree.paths, present).filter { $0.0 != manifestPath }.map { (path: $0.0, present: $0.1) }
+        var summary = try writeIfChanged(files, of: tree, in: output)
         var madeFolders: Set<String> = []
         for path in deletions where entryKind(output + "/" + path) == .file {
             let full = output + "/" + path
@@ -51,7 +52,7 @@ public enum OutputWriter {
             removeEmptyFolders(from: URL(fileURLWithPath: full).deletingLastPathComponent().path, upTo: output)
         }
         if let manifest = tree.files[manifestPath] {
-            try writeIfChanged(manifest, to: output + "/" + manifestPath, summary: &summary, madeFolders: &madeFolders)
+            try writeIfChanged(manifest, to: output + "/" + manifestPath, present: true, summary: &summary, madeFolders: &madeFolders)
         }
         return summary
     }
@@ -91,29 +92,31 @@ public enum OutputWriter {
         }
     }
 
-    /// `checkContained` for every path, in runs of neighbours spread over threads; the first
-    /// problem in path order is thrown.
-    private static func checkContained(_ paths: [String], in output: String) throws(Diagnostic) {
+    /// `checkContained` for every path, in runs of neighbours spread over threads: whether
+    /// each file is there. The first problem in path order is thrown.
+    private static func checkContained(_ paths: [String], in output: String) throws(Diagnostic) -> [Bool] {
         let runLength = 256
-        let runs = concurrentMap((paths.count + runLength - 1) / runLength) { run -> Diagnostic? in
+        let runs = concurrentMap((paths.count + runLength - 1) / runLength) { run -> Result<[Bool], Diagnostic> in
             var realFolders: Set<String> = []
             do throws(Diagnostic) {
-                for path in paths[(run * runLength)..<min(paths.count, (run + 1) * runLength)] {
+                return .success(try paths[(run * runLength)..<min(paths.count, (run + 1) * runLength)].map { path throws(Diagnostic) in
                     try checkContained(path, in: output, realFolders: &realFolders)
-                }
-                return nil
+                })
             } catch {
-                return error
+                return .failure(error)
             }
         }
-        if let problem = runs.lazy.compactMap({ $0 }).first { throw problem }
+        var present: [Bool] = []
+        present.reserveCapacity(paths.count)
+        for run in runs { present += try run.get() }
+        return present
     }
 
     /// Every existing folder between the output folder and the file is a real folder, and
     /// the file, if present, is not a folder or a link.
     /// `realFolders` holds the folders found real so far: files share folders, and each is
-    /// looked at once.
-    private static func checkContained(_ path: String, in output: String, realFolders: inout Set<String>) throws(Diagnostic) {
+    /// looked at once. Answers whether the file is there.
+    private static func checkContained(_ path: String, in output: String, realFolders: inout Set<String>) throws(Diagnostic) -> Bool {
         var current = output
         // Split as the file system does, at `/` bytes.
         let segments = path.utf8.split(separator: UInt8(ascii: "/"))
@@ -124,8 +127,9 @@ public enum OutputWriter {
             let kind = entryKind(current)
             if !isLast, kind == .folder { realFolders.insert(current) }
             switch kind {
-            case nil: return
-            case .folder where !isLast, .file where isLast: continue
+            case nil: return false
+            case .folder where !isLast: continue
+            case .file where isLast: return true
             case .link:
                 throw Diagnostic.error(
                     "output.symlink",
@@ -136,19 +140,21 @@ public enum OutputWriter {
                     "'\(shown(current))' is a \(isLast ? "folder" : "file") where the rendered tree needs a \(isLast ? "file" : "folder"); nothing was written")
             }
         }
+        return false
     }
 
-    /// Writes the files at `paths` (sorted), in runs of neighbours spread over threads: a
-    /// large tree is mostly the file system's time, creating files and folders. Every run is
-    /// written even when one fails; the first failure, in path order, is thrown.
-    private static func writeIfChanged(_ paths: [String], of tree: RenderedFiles, in output: String) throws(Diagnostic) -> Summary {
+    /// Writes the files at `paths` (sorted; with whether each was there when checked), in
+    /// runs of neighbours spread over threads: a large tree is mostly the file system's time,
+    /// creating files and folders. Every run is written even when one fails; the first
+    /// failure, in path order, is thrown.
+    private static func writeIfChanged(_ paths: [(path: String, present: Bool)], of tree: RenderedFiles, in output: String) throws(Diagnostic) -> Summary {
         let runLength = 64
         let runs = concurrentMap((paths.count + runLength - 1) / runLength) { run -> Result<Summary, Diagnostic> in
             var summary = Summary()
             var madeFolders: Set<String> = []
             do throws(Diagnostic) {
-                for path in paths[(run * runLength)..<min(paths.count, (run + 1) * runLength)] {
-                    try writeIfChanged(tree.files[path]!, to: output + "/" + path, summary: &summary, madeFolders: &madeFolders)
+                for file in paths[(run * runLength)..<min(paths.count, (run + 1) * runLength)] {
+                    try writeIfChanged(tree.files[file.path]!, to: output + "/" + file.path, present: file.present, summary: &summary, madeFolders: &madeFolders)
                 }
                 return .success(summary)
             } catch {
@@ -164,9 +170,11 @@ public enum OutputWriter {
         return total
     }
 
-    private static func writeIfChanged(_ text: String, to path: String, summary: inout Summary, madeFolders: inout Set<String>) throws(Diagnostic) {
+    /// A file that was not `present` when checked is not read first: there is nothing to
+    /// compare with (one that appeared since is replaced: `replace` finds it there).
+    private static func writeIfChanged(_ text: String, to path: String, present: Bool, summary: inout Summary, madeFolders: inout Set<String>) throws(Diagnostic) {
         let bytes = Array(text.utf8)
-        if LocalFiles().contents(of: path) == bytes {
+        if present, LocalFiles().contents(of: path) == bytes {
             summary.unchanged += 1
             return
         }
