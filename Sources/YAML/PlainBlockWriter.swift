@@ -1,15 +1,16 @@
 import CYAML
 
 /// Writes the common document without libyaml, with the bytes libyaml's emitter gives it:
-/// block mappings and lists of scalars that are printable ASCII on one line, none of which
-/// libyaml would fold at the width of 80 columns, and nesting no deeper than `maxDepth`.
-/// Every other document (line breaks, tabs, non-ASCII, a long key, a line libyaml would
-/// fold) makes `emit` answer nil, and goes through libyaml.
+/// block mappings and lists whose scalars are printable ASCII, on one line or (as literal
+/// blocks) on several, nested no deeper than `maxDepth`. Long lines are folded at 80 columns
+/// as libyaml folds them. Every other document (tabs, carriage returns, non-ASCII, a long key,
+/// a block libyaml would not write as one, a block with kept trailing line breaks) makes
+/// `emit` answer nil, and goes through libyaml.
 ///
 /// The writer follows libyaml's own steps for the events `EventWriter` sends (indentation,
 /// indicators, the whitespace and indention flags, the analysis that picks a scalar's
-/// style), for that subset only. Emitting through libyaml is half of what rendering a
-/// fleet costs; `PlainBlockWriterTests` compares the two on generated documents.
+/// style, folding), for that subset only. Emitting through libyaml was half of what rendering
+/// a fleet cost; `PlainBlockWriterTests` and the `yaml` fuzz target compare the two.
 struct PlainBlockWriter {
     /// Deeper documents go through libyaml, whose writer does not recurse.
     static let maxDepth = 64
@@ -84,14 +85,15 @@ struct PlainBlockWriter {
         }
     }
 
-    /// The styles `EventWriter` asks libyaml for that this writer takes.
+    /// The styles `EventWriter` asks libyaml for.
     private enum Requested {
-        case plain, double
+        case plain, double, literal
 
         init?(_ style: yaml_scalar_style_t) {
             switch style {
             case YAML_PLAIN_SCALAR_STYLE: self = .plain
             case YAML_DOUBLE_QUOTED_SCALAR_STYLE: self = .double
+            case YAML_LITERAL_SCALAR_STYLE: self = .literal
             default: return nil
             }
         }
@@ -150,68 +152,95 @@ struct PlainBlockWriter {
     private mutating func scalar(_ utf8: UnsafeBufferPointer<UInt8>, requested: Requested, key: Bool) -> Bool {
         // Keys longer than 128 bytes are written as complex keys (`? key`).
         guard !utf8.isEmpty, !key || utf8.count <= 128 else { return false }
+        if requested == .literal {
+            return !key && literal(utf8)
+        }
         // `---` and `...` at the start read as document markers.
         var blockIndicators = utf8.count >= 3 && (utf8[0] == UInt8(ascii: "-") || utf8[0] == UInt8(ascii: "."))
             && utf8[1] == utf8[0] && utf8[2] == utf8[0]
-        var quotes = 0
+        var quotes = false
         for offset in utf8.indices {
-            let byte = utf8[offset]
+            let kind = ByteKind.of(utf8[offset])
+            if kind.isEmpty { continue }
             // Printable ASCII and the space only: no tab, line break or escape to think of.
-            guard byte >= 0x20, byte < 0x7F else { return false }
-            if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { quotes += 1 }
+            if kind.contains(.foreign) { return false }
+            if kind.contains(.quote) { quotes = true }
             let followedByBlank = offset + 1 == utf8.count || utf8[offset + 1] == UInt8(ascii: " ")
             if offset == 0 {
-                switch byte {
-                case UInt8(ascii: "#"), UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"),
-                     UInt8(ascii: "&"), UInt8(ascii: "*"), UInt8(ascii: "!"), UInt8(ascii: "|"), UInt8(ascii: ">"), UInt8(ascii: "'"),
-                     UInt8(ascii: "\""), UInt8(ascii: "%"), UInt8(ascii: "@"), UInt8(ascii: "`"):
+                if kind.contains(.indicatorAtStart) || (kind.contains(.indicatorAtStartBeforeBlank) && followedByBlank) {
                     blockIndicators = true
-                case UInt8(ascii: "?"), UInt8(ascii: ":"), UInt8(ascii: "-"):
-                    if followedByBlank { blockIndicators = true }
-                default: break
                 }
-            } else if (byte == UInt8(ascii: ":") && followedByBlank) || (byte == UInt8(ascii: "#") && utf8[offset - 1] == UInt8(ascii: " ")) {
+            } else if (kind.contains(.colon) && followedByBlank) || (kind.contains(.hash) && utf8[offset - 1] == UInt8(ascii: " ")) {
                 blockIndicators = true
             }
         }
         let edgeSpace = utf8.first == UInt8(ascii: " ") || utf8.last == UInt8(ascii: " ")
         let allowBreaks = !key
         if requested == .double {
-            return quoted(utf8, quote: UInt8(ascii: "\""), allowBreaks: allowBreaks, escapes: quotes > 0)
+            return quoted(utf8, quote: UInt8(ascii: "\""), allowBreaks: allowBreaks, escapes: quotes)
         }
         if blockIndicators || edgeSpace {
-            return quoted(utf8, quote: UInt8(ascii: "'"), allowBreaks: allowBreaks, escapes: quotes > 0)
+            return quoted(utf8, quote: UInt8(ascii: "'"), allowBreaks: allowBreaks, escapes: quotes)
         }
-        return plain(utf8, allowBreaks: allowBreaks)
-    }
-
-    /// libyaml's `write_plain`; false where it would fold the line.
-    private mutating func plain(_ utf8: UnsafeBufferPointer<UInt8>, allowBreaks: Bool) -> Bool {
-        let start = column + (whitespace ? 0 : 1)
-        if allowBreaks, start + utf8.count > Self.width + 1 {
-            // A space is folded when the column before it is past the width, unless it
-            // follows a space or another space follows it.
-            for offset in utf8.indices where utf8[offset] == UInt8(ascii: " ") && start + offset > Self.width {
-                let afterSpace = offset > 0 && utf8[offset - 1] == UInt8(ascii: " ")
-                let beforeSpace = offset + 1 < utf8.count && utf8[offset + 1] == UInt8(ascii: " ")
-                if !afterSpace && !beforeSpace { return false }
-            }
-        }
-        if !whitespace { bytes.append(UInt8(ascii: " ")) }
-        bytes.append(contentsOf: utf8)
-        column = start + utf8.count
-        whitespace = false
-        indention = false
+        plain(utf8, allowBreaks: allowBreaks)
         return true
     }
 
+    /// The indentation of a scalar's continuation lines: libyaml indents one step further
+    /// while it writes a scalar.
+    private var scalarIndent: Int { indent < 0 ? Self.indentStep : indent + Self.indentStep }
+
+    /// libyaml's fold of a line at a space: a line break and the scalar's indentation in
+    /// place of the space.
+    private mutating func fold() {
+        let saved = indent
+        indent = scalarIndent
+        writeIndent()
+        indent = saved
+    }
+
+    /// libyaml's `write_plain`.
+    private mutating func plain(_ utf8: UnsafeBufferPointer<UInt8>, allowBreaks: Bool) {
+        if !whitespace {
+            bytes.append(UInt8(ascii: " "))
+            column += 1
+        }
+        if !allowBreaks || column + utf8.count <= Self.width + 1 {
+            // No space can be past the width.
+            bytes.append(contentsOf: utf8)
+            column += utf8.count
+        } else {
+            var spaces = false
+            for offset in utf8.indices {
+                let byte = utf8[offset]
+                if byte == UInt8(ascii: " ") {
+                    let nextIsSpace = offset + 1 < utf8.count && utf8[offset + 1] == UInt8(ascii: " ")
+                    if !spaces && column > Self.width && !nextIsSpace {
+                        fold()
+                    } else {
+                        bytes.append(byte)
+                        column += 1
+                    }
+                    spaces = true
+                } else {
+                    bytes.append(byte)
+                    column += 1
+                    spaces = false
+                }
+            }
+        }
+        whitespace = false
+        indention = false
+    }
+
     /// libyaml's `write_single_quoted` and `write_double_quoted` for printable ASCII; false
-    /// where either would fold the line. `escapes` says whether the text has a quote or a
-    /// backslash.
+    /// where a double-quoted line would fold (gitopsc double-quotes only texts that read as
+    /// numbers, booleans or dates, which hardly ever fold). `escapes` says whether the text
+    /// has a quote or a backslash.
     private mutating func quoted(_ utf8: UnsafeBufferPointer<UInt8>, quote: UInt8, allowBreaks: Bool, escapes: Bool) -> Bool {
-        let double = quote == UInt8(ascii: "\"")
         writeIndicator(quote, needWhitespace: true, isWhitespace: false, isIndention: false)
-        if !escapes && column + utf8.count <= Self.width + 1 {
+        let double = quote == UInt8(ascii: "\"")
+        if !escapes && (!allowBreaks || column + utf8.count <= Self.width + 1) {
             // No space can be past the width, and nothing to escape.
             bytes.append(contentsOf: utf8)
             column += utf8.count
@@ -222,7 +251,13 @@ struct PlainBlockWriter {
                 if byte == UInt8(ascii: " ") {
                     let isEdge = offset == 0 || offset == utf8.count - 1
                     let nextIsSpace = offset + 1 < utf8.count && utf8[offset + 1] == UInt8(ascii: " ")
-                    if allowBreaks && !spaces && column > Self.width && !isEdge && (double || !nextIsSpace) { return false }
+                    if allowBreaks && !spaces && column > Self.width && !isEdge && (double || !nextIsSpace) {
+                        if double { return false }
+                        fold()
+                    } else {
+                        bytes.append(byte)
+                        column += 1
+                    }
                     spaces = true
                 } else {
                     spaces = false
@@ -230,12 +265,93 @@ struct PlainBlockWriter {
                         bytes.append(double ? UInt8(ascii: "\\") : UInt8(ascii: "'"))
                         column += 1
                     }
+                    bytes.append(byte)
+                    column += 1
                 }
-                bytes.append(byte)
-                column += 1
             }
         }
         writeIndicator(quote, needWhitespace: false, isWhitespace: false, isIndention: false)
         return true
+    }
+
+    /// libyaml's `write_literal_scalar` with its block hints, for printable ASCII and line
+    /// feeds; false for a text libyaml would not write as a block (a space before a line
+    /// break or at the end) or would close with `...` (kept trailing line breaks).
+    private mutating func literal(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previous: UInt8 = 0
+        for byte in utf8 {
+            guard (byte >= 0x20 && byte < 0x7F) || byte == UInt8(ascii: "\n") else { return false }
+            if byte == UInt8(ascii: "\n") && previous == UInt8(ascii: " ") { return false }
+            previous = byte
+        }
+        let count = utf8.count
+        if utf8[count - 1] == UInt8(ascii: " ") { return false }
+        let keep = utf8[count - 1] == UInt8(ascii: "\n") && (count == 1 || utf8[count - 2] == UInt8(ascii: "\n"))
+        if keep { return false }
+        writeIndicator(UInt8(ascii: "|"), needWhitespace: true, isWhitespace: false, isIndention: false)
+        // An indentation hint when the text starts with a space or a line break.
+        if utf8[0] == UInt8(ascii: " ") || utf8[0] == UInt8(ascii: "\n") {
+            writeIndicator(UInt8(ascii: "0") + UInt8(Self.indentStep), needWhitespace: false, isWhitespace: false, isIndention: false)
+        }
+        // Strip the final line break when there is none.
+        if utf8[count - 1] != UInt8(ascii: "\n") {
+            writeIndicator(UInt8(ascii: "-"), needWhitespace: false, isWhitespace: false, isIndention: false)
+        }
+        bytes.append(UInt8(ascii: "\n"))
+        column = 0
+        indention = true
+        whitespace = true
+        let saved = indent
+        indent = scalarIndent
+        var lineStart = true
+        for byte in utf8 {
+            if byte == UInt8(ascii: "\n") {
+                bytes.append(byte)
+                column = 0
+                indention = true
+                lineStart = true
+            } else {
+                if lineStart { writeIndent() }
+                bytes.append(byte)
+                column += 1
+                indention = false
+                lineStart = false
+            }
+        }
+        indent = saved
+        return true
+    }
+}
+
+/// What a byte means to libyaml's analysis of a scalar, looked up in one table: most bytes
+/// (letters, digits) mean nothing, and cost one load.
+private struct ByteKind: OptionSet {
+    let rawValue: UInt8
+
+    /// Outside printable ASCII and the space.
+    static let foreign = ByteKind(rawValue: 1 << 0)
+    /// `'`, `"` or `\`: escaped or doubled in a quoted scalar.
+    static let quote = ByteKind(rawValue: 1 << 1)
+    /// An indicator when it starts a scalar.
+    static let indicatorAtStart = ByteKind(rawValue: 1 << 2)
+    /// `?`, `:` or `-`: an indicator when it starts a scalar and a blank follows.
+    static let indicatorAtStartBeforeBlank = ByteKind(rawValue: 1 << 3)
+    static let colon = ByteKind(rawValue: 1 << 4)
+    static let hash = ByteKind(rawValue: 1 << 5)
+
+    static func of(_ byte: UInt8) -> ByteKind {
+        ByteKind(rawValue: table[Int(byte)])
+    }
+
+    private static let table: [UInt8] = (0...255).map { value in
+        let byte = UInt8(value)
+        var kind: ByteKind = []
+        if byte < 0x20 || byte >= 0x7F { kind.insert(.foreign) }
+        if "'\"\\".utf8.contains(byte) { kind.insert(.quote) }
+        if "#,[]{}&*!|>'\"%@`".utf8.contains(byte) { kind.insert(.indicatorAtStart) }
+        if "?:-".utf8.contains(byte) { kind.insert(.indicatorAtStartBeforeBlank) }
+        if byte == UInt8(ascii: ":") { kind.insert(.colon) }
+        if byte == UInt8(ascii: "#") { kind.insert(.hash) }
+        return kind.rawValue
     }
 }
