@@ -38,7 +38,7 @@ public struct ConformanceCorpus: Sendable {
 
     /// Builds every case in one process (concurrently) and compares with the expected outputs.
     public func run(builder: KustomizeBuilder = KustomizeBuilder()) -> [(name: String, outcome: Outcome)] {
-        let results = builder.buildAll(cases.map { folder.appendingPathComponent($0).path })
+        let results = builder.buildAll(cases.map { folder.appendingPathComponent($0).path }) { _, result in result }
         return zip(cases, results).map { name, result in
             (name, compare(result, with: expectedFile(for: name)))
         }

@@ -52,9 +52,6 @@ struct BuildCommand: ParsableCommand {
             if invalid { throw ExitStatus.failed }
             return
         }
-        let results = builder.buildAll(directories)
-        let base = standardized(relativeTo ?? FileManager.default.currentDirectoryPath)
-        var failures: [Diagnostic] = []
         if LocalFiles().kind(of: outputDirectory) == .file {
             diagnostics.print([Diagnostic.error("output.not-a-folder", "output folder '\(outputDirectory)' exists and is not a folder; nothing was written")])
             throw ExitStatus.inputError
@@ -65,19 +62,22 @@ struct BuildCommand: ParsableCommand {
             diagnostics.print([Diagnostic.error("io.write", "cannot create output folder '\(outputDirectory)': \(error)")])
             throw ExitStatus.inputError
         }
-        for (directory, result) in zip(directories, results) {
+        let base = standardized(relativeTo ?? FileManager.default.currentDirectoryPath)
+        // Each output is written by the thread that built it.
+        let failures = builder.buildAll(directories) { [directories] index, result -> Diagnostic? in
             switch result {
             case .success(let output):
-                let name = OutputNaming.fileName(for: directory, relativeTo: base)
+                let name = OutputNaming.fileName(for: directories[index], relativeTo: base)
                 do throws(SystemError) {
                     try LocalWrites.replace(outputDirectory + "/" + name, with: Array(output.utf8))
+                    return nil
                 } catch {
-                    failures.append(Diagnostic.error("io.write", "cannot write '\(name)': \(error)"))
+                    return Diagnostic.error("io.write", "cannot write '\(name)': \(error)")
                 }
             case .failure(let diagnostic):
-                failures.append(diagnostic)
+                return diagnostic
             }
-        }
+        }.compactMap { $0 }
         if !failures.isEmpty {
             diagnostics.print(failures)
             throw ExitStatus.failed

@@ -472,9 +472,12 @@ public final class KustomizeBuilder: Sendable {
 
     // MARK: Many folders
 
-    /// Builds several folders concurrently; each result is the output text or the failure.
-    public func buildAll(_ directories: [String]) -> [Result<String, Diagnostic>] {
-        concurrentMap(directories.count) { index in self.attemptBuild(directories[index]) }
+    /// Builds several folders concurrently; each result (the output text or the failure) is
+    /// handed to `finish` on the thread that built it, with the folder's index.
+    public func buildAll<Value: Sendable>(
+        _ directories: [String], finish: @escaping @Sendable (Int, Result<String, Diagnostic>) -> Value
+    ) -> [Value] {
+        concurrentMap(directories.count) { index in finish(index, self.attemptBuild(directories[index])) }
     }
 
     private func attemptBuild(_ directory: String) -> Result<String, Diagnostic> {
