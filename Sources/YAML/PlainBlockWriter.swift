@@ -205,73 +205,58 @@ struct PlainBlockWriter {
             bytes.append(UInt8(ascii: " "))
             column += 1
         }
-        if !allowBreaks || column + utf8.count <= Self.width + 1 {
-            // No space can be past the width.
-            bytes.append(contentsOf: utf8)
-            column += utf8.count
-        } else {
-            var spaces = false
-            for offset in utf8.indices {
-                let byte = utf8[offset]
-                if byte == UInt8(ascii: " ") {
-                    let nextIsSpace = offset + 1 < utf8.count && utf8[offset + 1] == UInt8(ascii: " ")
-                    if !spaces && column > Self.width && !nextIsSpace {
-                        fold()
-                    } else {
-                        bytes.append(byte)
-                        column += 1
-                    }
-                    spaces = true
-                } else {
-                    bytes.append(byte)
-                    column += 1
-                    spaces = false
-                }
-            }
-        }
+        write(utf8, allowBreaks: allowBreaks, escapes: false) { _ in nil }
         whitespace = false
         indention = false
     }
 
     /// libyaml's `write_single_quoted` and `write_double_quoted` for printable ASCII; false
-    /// where a double-quoted line would fold (gitopsc double-quotes only texts that read as
-    /// numbers, booleans or dates, which hardly ever fold). `escapes` says whether the text
-    /// has a quote or a backslash.
+    /// for a double-quoted text with a space that might reach past the width, where libyaml
+    /// folds it its own way (gitopsc double-quotes only texts that read as numbers, booleans
+    /// or dates). `escapes` says whether the text has a quote or a backslash.
     private mutating func quoted(_ utf8: UnsafeBufferPointer<UInt8>, quote: UInt8, allowBreaks: Bool, escapes: Bool) -> Bool {
-        writeIndicator(quote, needWhitespace: true, isWhitespace: false, isIndention: false)
         let double = quote == UInt8(ascii: "\"")
+        if double, allowBreaks, column + 2 + 2 * utf8.count > Self.width, utf8.contains(UInt8(ascii: " ")) { return false }
+        writeIndicator(quote, needWhitespace: true, isWhitespace: false, isIndention: false)
+        write(utf8, allowBreaks: allowBreaks && !double, escapes: escapes) { byte in
+            if double { byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") ? UInt8(ascii: "\\") : nil } else { byte == UInt8(ascii: "'") ? byte : nil }
+        }
+        writeIndicator(quote, needWhitespace: false, isWhitespace: false, isIndention: false)
+        return true
+    }
+
+    /// The text of a plain or quoted scalar, folded as libyaml folds them: at a space past
+    /// the width that is neither the first nor the last byte, and neither follows nor comes
+    /// before another space. A byte `escape` answers for is written after that answer.
+    private mutating func write(_ utf8: UnsafeBufferPointer<UInt8>, allowBreaks: Bool, escapes: Bool, escape: (UInt8) -> UInt8?) {
         if !escapes && (!allowBreaks || column + utf8.count <= Self.width + 1) {
             // No space can be past the width, and nothing to escape.
             bytes.append(contentsOf: utf8)
             column += utf8.count
-        } else {
-            var spaces = false
-            for offset in utf8.indices {
-                let byte = utf8[offset]
-                if byte == UInt8(ascii: " ") {
-                    let isEdge = offset == 0 || offset == utf8.count - 1
-                    let nextIsSpace = offset + 1 < utf8.count && utf8[offset + 1] == UInt8(ascii: " ")
-                    if allowBreaks && !spaces && column > Self.width && !isEdge && (double || !nextIsSpace) {
-                        if double { return false }
-                        fold()
-                    } else {
-                        bytes.append(byte)
-                        column += 1
-                    }
-                    spaces = true
-                } else {
-                    spaces = false
-                    if double ? byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") : byte == UInt8(ascii: "'") {
-                        bytes.append(double ? UInt8(ascii: "\\") : UInt8(ascii: "'"))
-                        column += 1
-                    }
-                    bytes.append(byte)
+            return
+        }
+        var spaces = false
+        for offset in utf8.indices {
+            let byte = utf8[offset]
+            if byte == UInt8(ascii: " ") {
+                let isEdge = offset == 0 || offset == utf8.count - 1
+                let nextIsSpace = offset + 1 < utf8.count && utf8[offset + 1] == UInt8(ascii: " ")
+                let folds = allowBreaks && !spaces && column > Self.width && !isEdge && !nextIsSpace
+                spaces = true
+                if folds {
+                    fold()
+                    continue
+                }
+            } else {
+                spaces = false
+                if let escaped = escape(byte) {
+                    bytes.append(escaped)
                     column += 1
                 }
             }
+            bytes.append(byte)
+            column += 1
         }
-        writeIndicator(quote, needWhitespace: false, isWhitespace: false, isIndention: false)
-        return true
     }
 
     /// libyaml's `write_literal_scalar` with its block hints, for printable ASCII and line

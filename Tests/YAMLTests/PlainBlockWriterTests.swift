@@ -89,7 +89,7 @@ import Testing
     /// timestamp) and a single-quoted text reach past the width.
     @Test func deepQuotedTextsAreWrittenAsLibyamlWritesThem() throws {
         for depth in 30...45 {
-            for text in ["2001-12-14 21:59:43.10 -5", "a: b c d e f", "'quoted' # and more words"] {
+            for text in ["2001-12-14 21:59:43.10", "a: b c d e f", "'quoted' # and more words"] {
                 var node = Node(.mapping([MappingEntry(key: .string("k"), value: .string(text))]))
                 for _ in 0..<depth { node = Node(.mapping([MappingEntry(key: .string("k"), value: node)])) }
                 #expect(YAMLEmitter.emit(node) == YAMLEmitter.emitThroughLibyaml(node), "depth \(depth), \(text)")
