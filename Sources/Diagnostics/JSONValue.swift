@@ -24,7 +24,7 @@ public indirect enum JSONValue: Sendable {
     private func write(indent: String, inlineScalarArrays: Bool, foundationLayout: Bool, to output: inout String) {
         let inner = indent + "  "
         switch self {
-        case .string(let text): output += JSONValue.quoted(text)
+        case .string(let text): JSONValue.appendQuoted(text, to: &output)
         case .number(let text): output += text
         case .bool(let flag): output += flag ? "true" : "false"
         case .null: output += "null"
@@ -56,7 +56,9 @@ public indirect enum JSONValue: Sendable {
             }
             output += "{\n"
             for (index, (key, member)) in members.enumerated() {
-                output += inner + JSONValue.quoted(key) + (foundationLayout ? " : " : ": ")
+                output += inner
+                JSONValue.appendQuoted(key, to: &output)
+                output += foundationLayout ? " : " : ": "
                 member.write(indent: inner, inlineScalarArrays: inlineScalarArrays, foundationLayout: foundationLayout, to: &output)
                 output += index == members.count - 1 ? "\n" : ",\n"
             }
@@ -74,11 +76,19 @@ public indirect enum JSONValue: Sendable {
     /// A JSON string literal: quotes, backslashes and the control characters JSON forbids
     /// in a string (below U+0020) escaped, as `JSONEncoder` escapes them.
     public static func quoted(_ text: String) -> String {
+        var result = ""
+        appendQuoted(text, to: &result)
+        return result
+    }
+
+    private static func appendQuoted(_ text: String, to result: inout String) {
+        result += "\""
         // Most strings (names, paths) need no escape at all.
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-            return "\"" + text + "\""
+            result += text
+            result += "\""
+            return
         }
-        var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": result += "\\\""
@@ -94,6 +104,6 @@ public indirect enum JSONValue: Sendable {
             default: result.unicodeScalars.append(scalar)
             }
         }
-        return result + "\""
+        result += "\""
     }
 }
