@@ -62,7 +62,13 @@ import Testing
             var result = entries.compactMap { entry -> (String, Value)? in
                 Int.random(in: 0..<6, using: &random) == 0 ? nil : (entry.0, mutated(entry.1, &random, depth: depth - 1))
             }
-            if Int.random(in: 0..<4, using: &random) == 0 { result.append(("k\(entries.count + 1)", value(&random, depth: max(0, depth - 1)))) }
+            if Int.random(in: 0..<4, using: &random) == 0 {
+                // A key the map does not have: a list item mutated twice may already hold
+                // `k<count + 1>` from the first time.
+                var number = entries.count + 1
+                while result.contains(where: { $0.0 == "k\(number)" }) { number += 1 }
+                result.append(("k\(number)", value(&random, depth: max(0, depth - 1))))
+            }
             return .map(result)
         case .list(let items):
             if isKeyed(items) {
