@@ -50,7 +50,11 @@ import YAML
         var random = SeededRandom(seed: seed)
         var selected = 0
         var refusedByBoth = 0
-        for _ in 0..<80 {
+        // 80 patterns, and more (up to 240) while fewer than 40 objects were selected: some
+        // seeds generate patterns that select little, and the comparison needs selections.
+        var patterns = 0
+        while patterns < 80 || (selected < 40 && patterns < 240) {
+            patterns += 1
             var pattern = PatternOracleTests.sequence(&random, depth: 0)
             if PatternGrammar.chance(10, &random) { pattern += PatternGrammar.pick(PatternOracleTests.refused, &random) }
             var names: Set<String> = []
