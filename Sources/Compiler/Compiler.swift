@@ -45,8 +45,8 @@ public final class Compiler: Sendable {
     /// section that the TektonConfig CRD does not know is an error before rendering
     /// (unless `allowUnknownFields`: validating the rendered object then warns about it).
     public func compile(_ names: [String] = [], schemas: SchemaSet? = nil, allowUnknownFields: Bool = false, progress: Progress? = nil) throws(DiagnosticList) -> RenderedTree {
-        let (results, output, applicationSet) = try renderAll(names, schemas: schemas, allowUnknownFields: allowUnknownFields, keepingObjects: true, progress: progress)
-        return RenderedTree(environments: results.map { $0.rendered! }, output: output, applicationSet: applicationSet)
+        let (results, output) = try renderAll(names, schemas: schemas, allowUnknownFields: allowUnknownFields, keepingObjects: true, progress: progress)
+        return RenderedTree(environments: results.map { $0.rendered! }, output: output)
     }
 
     /// Compiles as `compile` does, for what only writes or commits the files: each
@@ -58,7 +58,7 @@ public final class Compiler: Sendable {
 
     private func renderAll(
         _ names: [String], schemas: SchemaSet?, allowUnknownFields: Bool, keepingObjects: Bool, progress: Progress?
-    ) throws(DiagnosticList) -> (results: [EnvironmentResult], output: RenderedFiles, applicationSet: Node?) {
+    ) throws(DiagnosticList) -> (results: [EnvironmentResult], output: RenderedFiles) {
         let all = try EnvironmentLoader.load(root: root, displayBase: displayBase, files: builder.store.files)
         var selected = all.filter { !$0.isAbstract }
         if !names.isEmpty {
@@ -118,7 +118,7 @@ public final class Compiler: Sendable {
             filePattern: layout.bootstrapPattern) : nil
         let output = RenderedFiles(
             layout: layout, environments: rendered.map { ($0.name, $0.files) }, applicationSet: applicationSet, sourceFolders: sources)
-        return (rendered, output, applicationSet)
+        return (rendered, output)
     }
 
     public var layout: RenderedLayout { RenderedLayout(folder: settings.folder) }

@@ -117,15 +117,12 @@ public struct RenderedFiles: Sendable {
 /// and schema validation read) and their files, emitted once through the one `RenderedLayout`.
 public struct RenderedTree: Sendable {
     public let environments: [RenderedEnvironment]
+    /// The files, the ApplicationSet's among them with `argocd.bootstrap: applicationset`.
     public let output: RenderedFiles
-    /// With `argocd.bootstrap: applicationset`, the ApplicationSet that creates every
-    /// environment's root Application.
-    public let applicationSet: Node?
 
-    init(environments: [RenderedEnvironment], output: RenderedFiles, applicationSet: Node?) {
+    init(environments: [RenderedEnvironment], output: RenderedFiles) {
         self.environments = environments
         self.output = output
-        self.applicationSet = applicationSet
     }
 
     public var layout: RenderedLayout { output.layout }
