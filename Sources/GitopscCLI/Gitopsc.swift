@@ -1,6 +1,7 @@
 import ArgumentParser
 import Compiler
 import Diagnostics
+import FileSources
 import FoundationEssentials
 import Glibc
 
@@ -29,8 +30,14 @@ public struct Gitopsc: ParsableCommand {
 }
 
 extension ParsableCommand {
-    /// Parses and runs a root command; usage errors exit with 2.
+    /// Parses and runs a root command, on a thread with a worker's stack (which then does its
+    /// share of the command's parallel work); usage errors exit with 2.
     static func runWithGitopscExitCodes(_ arguments: [String]?) -> Never {
+        runOnWorkerStack { run(arguments) }
+        fatalError("a command ended without exiting")
+    }
+
+    private static func run(_ arguments: [String]?) -> Never {
         do {
             let arguments = arguments ?? Array(CommandLine.arguments.dropFirst())
             var command = try parsedBySubcommand(arguments) ?? parseAsRoot(arguments)
