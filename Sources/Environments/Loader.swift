@@ -28,32 +28,40 @@ public enum EnvironmentLoader {
                 message: "'\(displayPath(path, base: displayBase))' is a symbolic link to a folder; links to folders in environments/ are not followed (one can loop or leave the source root): make it a folder",
                 location: SourceLocation(file: displayPath(path, base: displayBase), line: 0, column: 0)))
         }
-        var readable: [(name: String, path: String, display: String)] = []
-        for (name, path) in found.environments {
+        // A fleet has thousands of files: each is checked (a link must stay in the root), read
+        // and parsed side by side with the others, then taken in name order.
+        let environments = found.environments
+        let outcomes = concurrentMap(environments.count) { index -> (display: String, outcome: FileOutcome) in
+            let (name, path) = environments[index]
             let display = displayPath(path, base: displayBase)
             guard !path.hasSuffix(".yml") else {
-                loading.diagnostics.append(Diagnostic(
+                return (display, .refused(Diagnostic(
                     code: "environment.file-extension",
                     message: "environment files end in .yaml: rename '\(display)' to '\(display.dropLast(".yml".count)).yaml'",
-                    location: SourceLocation(file: display, line: 0, column: 0)))
-                continue
+                    location: SourceLocation(file: display, line: 0, column: 0))))
             }
-            do {
+            do throws(Diagnostic) {
                 try resolver.check(path, at: SourceLocation(file: display, line: 0, column: 0))
-                readable.append((name, path, display))
             } catch {
-                loading.diagnostics.append(error)
+                return (display, .refused(error))
             }
+            let parsed = Loading.parse(files.contents(of: path), display: display)
+            return (display, .read(parsed, validName: EnvironmentSchema.environmentName.matches(name)))
         }
-        // A fleet has thousands of files: they are read and parsed side by side, then taken
-        // in name order.
-        let parsed = concurrentMap(readable.count) { [readable] index in
-            Loading.parse(files.contents(of: readable[index].path), display: readable[index].display)
-        }
-        for (file, result) in zip(readable, parsed) {
-            loading.read(name: file.name, display: file.display, parsed: result)
+        for ((name, _), (display, outcome)) in zip(environments, outcomes) {
+            switch outcome {
+            case .refused(let problem): loading.diagnostics.append(problem)
+            case .read(let parsed, let validName): loading.read(name: name, display: display, parsed: parsed, validName: validName)
+            }
         }
         return try loading.resolve()
+    }
+
+    /// What became of one environment file: refused before reading (a `.yml` name, a link
+    /// leaving the root), or read, parsed or not, and whether its name is valid.
+    private enum FileOutcome: Sendable {
+        case refused(Diagnostic)
+        case read(Result<Node, Diagnostic>, validName: Bool)
     }
 
     /// `(name, path)` of every `.yaml` (and, to refuse them, `.yml`) file below `folder`,
@@ -107,11 +115,11 @@ private struct Loading {
         }
     }
 
-    mutating func read(name: String, display: String, parsed: Result<Node, Diagnostic>) {
+    mutating func read(name: String, display: String, parsed: Result<Node, Diagnostic>, validName: Bool) {
         order.append(name)
         var file = SourceFile(name: name, display: display)
         defer { files[name] = file }
-        if !EnvironmentSchema.environmentName.matches(name) {
+        if !validName {
             diagnostics.append(Diagnostic(code: "environment.invalid-name",
                                   message: "'\(name)' is not \(EnvironmentSchema.environmentName.expectation)",
                                   location: SourceLocation(file: display, line: 1, column: 1)))
@@ -177,21 +185,28 @@ private struct Loading {
             guard complete, layers.count == names.count else { continue }
             byLength[names.count, default: []].append((name, layers))
         }
+        // Each environment is checked as it is built, unless it stands on a faulty file.
+        let faulty = faulty
+        var findings: [String: [Diagnostic]] = [:]
         for length in byLength.keys.sorted() {
             let level = byLength[length]!
             let parents = level.map { $0.layers.count > 1 ? built[$0.layers[$0.layers.count - 2].name] : nil }
             let environments = concurrentMap(level.count) { index in
-                Self.build(name: level[index].name, layers: level[index].layers, parent: parents[index])
+                let environment = Self.build(name: level[index].name, layers: level[index].layers, parent: parents[index])
+                return (environment, faulty.isDisjoint(with: environment.chain) ? Self.problems(of: environment) : [])
             }
-            for environment in environments { built[environment.name] = environment }
+            for (environment, problems) in environments {
+                built[environment.name] = environment
+                findings[environment.name] = problems
+            }
         }
         var environments: [Environment] = []
         for name in order {
             guard let environment = built[name] else { continue }
-            let names = environment.chain
-            if faulty.isDisjoint(with: names) {
-                checkPatchOverrides(environment)
-                if !environment.isAbstract { checkConcrete(environment) }
+            for problem in findings[name] ?? [] {
+                // An unknown patch is reported once, though every environment below it sees it.
+                guard problem.code != Self.unknownPatch || reportedOverrides.insert(problem.location!).inserted else { continue }
+                diagnostics.append(problem)
             }
             environments.append(environment)
         }
@@ -238,25 +253,34 @@ private struct Loading {
         }
     }
 
+    static let unknownPatch = "environment.unknown-patch"
+
+    /// The checks of one merged environment: its unknown patches and, when concrete, its
+    /// destination.
+    static func problems(of environment: Environment) -> [Diagnostic] {
+        var problems = unknownPatches(in: environment)
+        if !environment.isAbstract, let problem = destinationProblem(of: environment) { problems.append(problem) }
+        return problems
+    }
+
     /// A named patch without `patch` or `path` changes an inherited patch of that name. One
     /// still without either after merging named no inherited patch: a typo that would
-    /// otherwise change nothing. Reported once, though every environment below it sees it.
-    mutating func checkPatchOverrides(_ environment: Environment) {
+    /// otherwise change nothing.
+    static func unknownPatches(in environment: Environment) -> [Diagnostic] {
         let lists = [environment.patches] + (environment.spec["components"]?.entries ?? []).map { $0.value["patches"]?.items ?? [] }
-        for patch in lists.joined() where patch["patch"] == nil && patch["path"] == nil {
+        return lists.joined().compactMap { patch in
             // An unnamed patch without either is reported by the schema check.
-            guard let name = patch["name"]?.text, let location = patch.mark.location,
-                  reportedOverrides.insert(location).inserted else { continue }
-            diagnostics.append(Diagnostic(
-                code: "environment.unknown-patch",
+            guard patch["patch"] == nil, patch["path"] == nil, let name = patch["name"]?.text, let location = patch.mark.location else { return nil }
+            return Diagnostic(
+                code: unknownPatch,
                 message: "patch '\(name)' has neither 'patch' nor 'path', and no layer before this one has a patch named '\(name)' to change",
-                location: location, chain: environment.chainFiles))
+                location: location, chain: environment.chainFiles)
         }
     }
 
     /// A concrete environment needs a destination: a cluster with exactly one of
     /// `server` and `argocdName`.
-    mutating func checkConcrete(_ environment: Environment) {
+    static func destinationProblem(of environment: Environment) -> Diagnostic? {
         let cluster = environment.spec["cluster"]
         let server = cluster?["server"], argocdName = cluster?["argocdName"]
         let problem: (code: String, message: String, mark: Mark)?
@@ -272,10 +296,7 @@ private struct Loading {
         default:
             problem = nil
         }
-        if let (code, message, mark) = problem {
-            diagnostics.append(Diagnostic(code: code, message: message,
-                                          location: mark.location, chain: environment.chainFiles))
-        }
+        return problem.map { Diagnostic(code: $0.code, message: $0.message, location: $0.mark.location, chain: environment.chainFiles) }
     }
 
     /// Merges the layers (root first) into one environment; with the `parent` built from
