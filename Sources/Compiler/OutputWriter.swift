@@ -97,10 +97,10 @@ public enum OutputWriter {
     private static func checkContained(_ paths: [String], in output: String) throws(Diagnostic) -> [Bool] {
         let runLength = 256
         let runs = concurrentMap((paths.count + runLength - 1) / runLength) { run -> Result<[Bool], Diagnostic> in
-            var realFolders: Set<String> = []
+            var folders: [String: Bool] = [:]
             do throws(Diagnostic) {
                 return .success(try paths[(run * runLength)..<min(paths.count, (run + 1) * runLength)].map { path throws(Diagnostic) in
-                    try checkContained(path, in: output, realFolders: &realFolders)
+                    try checkContained(path, in: output, folders: &folders)
                 })
             } catch {
                 return .failure(error)
@@ -113,19 +113,23 @@ public enum OutputWriter {
     }
 
     /// Every existing folder between the output folder and the file is a real folder, and
-    /// the file, if present, is not a folder or a link.
-    /// `realFolders` holds the folders found real so far: files share folders, and each is
-    /// looked at once. Answers whether the file is there.
-    private static func checkContained(_ path: String, in output: String, realFolders: inout Set<String>) throws(Diagnostic) -> Bool {
+    /// the file, if present, is not a folder or a link. Answers whether the file is there.
+    /// `folders` holds the folders looked at so far (true: a real folder, false: missing):
+    /// files share folders, and each is looked at once; nothing is below a missing one
+    /// (nothing is written before every path is checked).
+    private static func checkContained(_ path: String, in output: String, folders: inout [String: Bool]) throws(Diagnostic) -> Bool {
         var current = output
         // Split as the file system does, at `/` bytes.
         let segments = path.utf8.split(separator: UInt8(ascii: "/"))
         for (index, segment) in segments.enumerated() {
             current += "/" + Substring(segment)
             let isLast = index == segments.count - 1
-            if !isLast, realFolders.contains(current) { continue }
+            if !isLast, let real = folders[current] {
+                if real { continue }
+                return false
+            }
             let kind = entryKind(current)
-            if !isLast, kind == .folder { realFolders.insert(current) }
+            if !isLast, kind == nil || kind == .folder { folders[current] = kind != nil }
             switch kind {
             case nil: return false
             case .folder where !isLast: continue
@@ -173,19 +177,25 @@ public enum OutputWriter {
     /// A file that was not `present` when checked is not read first: there is nothing to
     /// compare with (one that appeared since is replaced: `replace` finds it there).
     private static func writeIfChanged(_ text: String, to path: String, present: Bool, summary: inout Summary, madeFolders: inout Set<String>) throws(Diagnostic) {
-        let bytes = Array(text.utf8)
-        if present, LocalFiles().contents(of: path) == bytes {
+        if present, let old = LocalFiles().contents(of: path), hasBytes(old, of: text) {
             summary.unchanged += 1
             return
         }
         do throws(SystemError) {
             let folder = String(path[..<(path.utf8.lastIndex(of: UInt8(ascii: "/")) ?? path.endIndex)])
             if madeFolders.insert(folder).inserted { try LocalWrites.makeFolders(folder) }
-            try LocalWrites.replace(path, with: bytes)
+            try LocalWrites.replace(path, with: text)
         } catch {
             throw ioError("cannot write '\(shown(path))'", error)
         }
         summary.written += 1
+    }
+
+    private static func hasBytes(_ bytes: [UInt8], of text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            utf8.count == bytes.count && (utf8.isEmpty || bytes.withUnsafeBytes { memcmp($0.baseAddress!, utf8.baseAddress!, utf8.count) == 0 })
+        }
     }
 
     private static func ioError(_ what: String, _ error: SystemError) -> Diagnostic {

@@ -50,7 +50,7 @@ public enum Scaffold {
                 let full = root + "/" + path
                 try LocalWrites.makeFolders(String(full[..<full.utf8.lastIndex(of: UInt8(ascii: "/"))!]))
                 // create, not replace: a file that appeared since the check above is kept.
-                try LocalWrites.create(full, with: Array(files[path]!.utf8))
+                try LocalWrites.create(full, with: files[path]!)
                 written.append(path)
             }
         } catch {

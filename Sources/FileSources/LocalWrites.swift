@@ -44,14 +44,14 @@ public enum LocalWrites {
     /// file over it: a reader of an existing file sees the old file or the new one, never
     /// part of either. The file is not flushed to the disk (as `kubectl kustomize -o` and
     /// `git checkout` do not flush): the output is derived, and a later run writes it again.
-    public static func replace(_ path: String, with bytes: [UInt8]) throws(SystemError) {
+    public static func replace(_ path: String, with text: String) throws(SystemError) {
         // A new file needs no temporary: there is no old file a reader could miss, and a
         // failed write removes it. It saves the rename, which costs as much as the write.
         do {
-            return try create(path, with: bytes)
+            return try create(path, with: text)
         } catch where error.code == EEXIST {}
         let (descriptor, temporary) = try createTemporary(besides: path)
-        try fill(descriptor, at: temporary, with: bytes)
+        try fill(descriptor, at: temporary, with: text)
         guard rename(temporary, path) == 0 else {
             let failure = SystemError.last
             unlink(temporary)
@@ -61,17 +61,17 @@ public enum LocalWrites {
 
     /// Writes a file that must not exist yet: a file that appeared meanwhile is not replaced
     /// (the error is `EEXIST`).
-    public static func create(_ path: String, with bytes: [UInt8]) throws(SystemError) {
+    public static func create(_ path: String, with text: String) throws(SystemError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else { throw .last }
-        try fill(descriptor, at: path, with: bytes)
+        try fill(descriptor, at: path, with: text)
     }
 
-    /// Writes the bytes into a file just created at `path` and closes it; on failure the
+    /// Writes the text into a file just created at `path` and closes it; on failure the
     /// file is removed, so that no part of it is left.
-    private static func fill(_ descriptor: Int32, at path: String, with bytes: [UInt8]) throws(SystemError) {
+    private static func fill(_ descriptor: Int32, at path: String, with text: String) throws(SystemError) {
         do throws(SystemError) {
-            try writeAll(bytes, to: descriptor)
+            try writeAll(text, to: descriptor)
         } catch {
             close(descriptor)
             unlink(path)
@@ -104,18 +104,23 @@ public enum LocalWrites {
         }
     }
 
-    /// Writes every byte to an open file (or a pipe, a terminal), however many calls it takes.
-    public static func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws(SystemError) {
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeBytes { buffer in
-                write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+    /// Writes all of a text's UTF-8 to an open file (or a pipe, a terminal), however many
+    /// calls it takes, from the string's own storage (files are written by the hundred
+    /// thousand: no copy of each).
+    public static func writeAll(_ text: String, to descriptor: Int32) throws(SystemError) {
+        var text = text
+        let failure = text.withUTF8 { bytes -> SystemError? in
+            var offset = 0
+            while offset < bytes.count {
+                let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if count < 0 {
+                    guard errno == EINTR else { return .last }
+                    continue
+                }
+                offset += count
             }
-            if count < 0 {
-                guard errno == EINTR else { throw .last }
-                continue
-            }
-            offset += count
+            return nil
         }
+        if let failure { throw failure }
     }
 }

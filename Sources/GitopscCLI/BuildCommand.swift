@@ -69,7 +69,7 @@ struct BuildCommand: ParsableCommand {
             case .success(let output):
                 let name = OutputNaming.fileName(for: directories[index], relativeTo: base)
                 do throws(SystemError) {
-                    try LocalWrites.replace(outputDirectory + "/" + name, with: Array(output.utf8))
+                    try LocalWrites.replace(outputDirectory + "/" + name, with: output)
                     return nil
                 } catch {
                     return Diagnostic.error("io.write", "cannot write '\(name)': \(error)")

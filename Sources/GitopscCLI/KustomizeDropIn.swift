@@ -132,7 +132,7 @@ struct KustomizeEdit: ParsableCommand {
         }
         let edited = try diagnostics.reportingInputErrors { try edit.applied(to: file.kustomization.node) }
         do throws(SystemError) {
-            try LocalWrites.replace(file.path, with: Array(YAMLEmitter.emit(edited).utf8))
+            try LocalWrites.replace(file.path, with: YAMLEmitter.emit(edited))
         } catch {
             diagnostics.print([Diagnostic.error("io.write", "cannot write '\(file.kustomization.file)': \(error)")])
             throw ExitStatus.inputError

@@ -12,7 +12,7 @@ enum StandardStream: Int32 {
 
     /// Writes the text; a closed pipe or a full disk loses it, as it would for `print`.
     func write(_ text: String) {
-        try? LocalWrites.writeAll(Array(text.utf8), to: rawValue)
+        try? LocalWrites.writeAll(text, to: rawValue)
     }
 
     var isTerminal: Bool { isatty(rawValue) == 1 }

@@ -23,8 +23,8 @@ import Testing
         try LocalWrites.makeFolders(folder)
         try LocalWrites.makeFolders(folder)
         let path = folder + "/file.yaml"
-        try LocalWrites.replace(path, with: Array("first\n".utf8))
-        try LocalWrites.replace(path, with: Array(String(repeating: "second\n", count: 100_000).utf8))
+        try LocalWrites.replace(path, with: "first\n")
+        try LocalWrites.replace(path, with: String(repeating: "second\n", count: 100_000))
         #expect(try String(contentsOfFile: path, encoding: .utf8) == String(repeating: "second\n", count: 100_000))
         #expect(try permissions(path) == 0o640)
         #expect(try permissions(folder) == 0o750)
@@ -34,7 +34,7 @@ import Testing
     @Test func createNeverReplacesAFile() throws {
         let path = scratch + "/kept.txt"
         try "mine".write(toFile: path, atomically: false, encoding: .utf8)
-        #expect(throws: SystemError.self) { try LocalWrites.create(path, with: Array("theirs".utf8)) }
+        #expect(throws: SystemError.self) { try LocalWrites.create(path, with: "theirs") }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "mine")
     }
 
@@ -47,7 +47,7 @@ import Testing
             #expect(error.description == "Not a directory")
         }
         do {
-            try LocalWrites.replace(scratch + "/missing/file", with: [])
+            try LocalWrites.replace(scratch + "/missing/file", with: "")
             Issue.record("a file was written into a missing folder")
         } catch {
             #expect(error.description == "No such file or directory")
