@@ -125,7 +125,7 @@ enum Placeholders {
 
     /// Whether the text has a `${`: a byte search, as every scalar of every rendered tree asks.
     static func mentionsPlaceholder(_ text: String) -> Bool {
-        ScalarType.containsByte(text, UInt8(ascii: "$"), followedBy: UInt8(ascii: "{"))
+        ScalarType.contains(text, "${")
     }
 
     /// One scalar: each placeholder in it is looked up, and every one that fails is reported.

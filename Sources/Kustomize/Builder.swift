@@ -155,8 +155,8 @@ public final class KustomizeBuilder: Sendable {
     }
 
     static func isRemote(_ reference: String) -> Bool {
-        reference.contains("://") || reference.hasPrefix("github.com/") || reference.hasPrefix("git@")
-            || reference.contains("?ref=") || reference.hasPrefix("gitlab.com/") || reference.hasPrefix("bitbucket.org/")
+        ScalarType.contains(reference, "://") || reference.hasPrefix("github.com/") || reference.hasPrefix("git@")
+            || ScalarType.contains(reference, "?ref=") || reference.hasPrefix("gitlab.com/") || reference.hasPrefix("bitbucket.org/")
     }
 
     // MARK: Accumulation

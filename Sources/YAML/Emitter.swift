@@ -257,7 +257,7 @@ enum OutputScalar {
     /// go-yaml v2's choice for a string: literal when multi-line, double-quoted when the
     /// plain form would read as another type; libyaml may still pick a safer style.
     static func stringStyle(_ text: String) -> yaml_scalar_style_t {
-        if ScalarType.containsByte(text, UInt8(ascii: "\n")) { return YAML_LITERAL_SCALAR_STYLE }
+        if ScalarType.contains(text, "\n") { return YAML_LITERAL_SCALAR_STYLE }
         if ScalarType.v2NeedsQuotes(text) { return YAML_DOUBLE_QUOTED_SCALAR_STYLE }
         return YAML_PLAIN_SCALAR_STYLE
     }
