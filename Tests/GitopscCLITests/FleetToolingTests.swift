@@ -170,14 +170,18 @@ struct ReleaseTests {
         #expect(run.stdout == "gitopsc 0.1.0 (source commit unknown: not a release build)\n", "\(run.output)")
     }
 
-    /// The pieces of scripts/release that are cheap to check: its shell parses, the macro it
-    /// defines is the one the build-info header reads, and the completions it packs are made.
+    /// The pieces of scripts/release that are cheap to check: its shell and its build script's
+    /// parse, the macro it defines is the one the build-info header reads, the build links the
+    /// runtime in, and the completions it packs are made.
     @Test func releasePiecesFitTogether() throws {
         #expect(try runProcess("/bin/bash", ["-n", repository.appendingPathComponent("scripts/release").path]).status == 0)
         let script = try String(contentsOf: repository.appendingPathComponent("scripts/release"), encoding: .utf8)
         let header = try String(contentsOf: repository.appendingPathComponent("Sources/CBuildInfo/include/build_info.h"), encoding: .utf8)
         #expect(script.contains("-DGITOPSC_SOURCE_COMMIT=") && header.contains("#define GITOPSC_SOURCE_COMMIT \"\""))
-        #expect(script.contains("--static-swift-stdlib") && script.contains("generate-manual"))
+        #expect(script.contains("scripts/build-release") && script.contains("generate-manual"))
+        let build = try String(contentsOf: repository.appendingPathComponent("scripts/build-release"), encoding: .utf8)
+        #expect(try runProcess("/bin/bash", ["-n", repository.appendingPathComponent("scripts/build-release").path]).status == 0)
+        #expect(build.contains("-c release --static-swift-stdlib") && build.contains("-disable-concrete-type-metadata-mangled-name-accessors"))
         let bash = try gitopsc(["--generate-completion-script", "bash"], in: repository)
         #expect(bash.status == 0 && bash.stdout.contains("init") && bash.stdout.contains("publish"))
         let parsed = try runProcess("/bin/bash", ["-n"], input: bash.stdout)
