@@ -111,3 +111,28 @@ import Testing
         }
     }
 }
+
+@Suite struct PackedWordsTests {
+    /// A keyword table answers as comparing the text with each keyword would: on keywords,
+    /// their near misses (case, a byte more or less, NUL, Kelvin sign, combining marks) and
+    /// texts longer than a packed word holds.
+    @Test func membershipAgreesWithStringComparison() {
+        let seed = SeededRandom.runSeed()
+        var random = SeededRandom(seed: seed)
+        let keywords = ["", "~", "null", "Null", "NULL", "y", "yes", "no", "On", "off", "true", "FALSE", ".inf", "-.Inf", ".nan"]
+        let table = PackedWords(keywords)
+        let noise = ["", "\u{0}", "e", "E", "\u{301}", "\u{212A}", ".", "s", "longer-text"]
+        var hits = 0
+        for _ in 0..<5_000 {
+            var text = keywords.randomElement(using: &random)!
+            if random.next() % 2 == 0 {
+                text = random.next() % 2 == 0 ? noise.randomElement(using: &random)! + text : text + noise.randomElement(using: &random)!
+            }
+            if random.next() % 4 == 0 { text = text.uppercased() }
+            let expected = keywords.contains(text)
+            if expected { hits += 1 }
+            #expect((PackedWords.pack(text).map(table.contains) ?? false) == expected, "seed \(seed) (GITOPSC_SEED=\(seed) to replay): \(text.debugDescription)")
+        }
+        #expect(hits > 1_000 && hits < 4_000, "seed \(seed): \(hits) of 5000 texts are keywords; the generator should make both kinds")
+    }
+}
