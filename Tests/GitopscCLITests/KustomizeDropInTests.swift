@@ -52,6 +52,22 @@ struct KustomizeDropInTests {
         #expect(try kustomize(["version", "--short"], in: FileManager.default.temporaryDirectory).stdout == "v5.5.0\n")
     }
 
+    /// The program's own name decides, not its folder's: a link named `kustomize-v5` is the
+    /// drop-in, gitopsc in a folder named `kustomize` is gitopsc.
+    @Test func theLastNameOfTheCommandDecides() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gitopsc-names-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let inside = folder.appendingPathComponent("kustomize")
+        try FileManager.default.createDirectory(at: inside, withIntermediateDirectories: true)
+        let versioned = folder.appendingPathComponent("kustomize-v5")
+        try FileManager.default.createSymbolicLink(atPath: versioned.path, withDestinationPath: gitopscBinary!.path)
+        let plain = inside.appendingPathComponent("gitopsc")
+        try FileManager.default.createSymbolicLink(atPath: plain.path, withDestinationPath: gitopscBinary!.path)
+        #expect(try runProcess(versioned.path, ["version"], in: folder).stdout == "v5.5.0\n")
+        let gitopsc = try runProcess(plain.path, ["--version"], in: folder)
+        #expect(gitopsc.status == 0 && gitopsc.stdout.hasPrefix("gitopsc "), "\(gitopsc.output)")
+    }
+
     @Test func buildWithArgoBuildOptionsMatchesKubectl() throws {
         let root = try temporaryFolder([
             "shared/deployment.yaml": KustomizeDropInTests.deployment,
