@@ -45,7 +45,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "gitopsc", dependencies: ["GitopscCLI"]),
-        .target(name: "GitStore", dependencies: ["CLibGit2", "CLibGit2Loader", "Diagnostics"]),
+        .target(name: "GitStore", dependencies: ["CLibGit2", "CLibGit2Loader", "Diagnostics", "FileSources"]),
         // Runs the external programs tests compare with; shared by the test targets.
         .target(name: "ProcessRunner", path: "Tests/ProcessRunner"),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "Diagnostics", "ProcessRunner"]),

@@ -36,7 +36,7 @@ public enum OutputWriter {
             throw Diagnostic.error("output.not-a-folder", "output folder '\(shown(output))' exists and is not a folder; nothing was written")
         }
         try checkApart(from: tree.sourceFolders, output: output, layout: layout)
-        let previous = try FileManager.default.contents(atPath: output + "/" + manifestPath).map { bytes throws(Diagnostic) in
+        let previous = try LocalFiles().contents(of: output + "/" + manifestPath).map { bytes throws(Diagnostic) in
             try OwnershipManifest.read(bytes, file: output + "/" + manifestPath, layout: layout)
         }
         let deletions = (previous?.paths ?? []).filter { tree.files[$0] == nil }
@@ -205,7 +205,7 @@ public enum OutputWriter {
     private static func removeEmptyFolders(from folder: String, upTo root: String) {
         var current = folder
         while current.count > root.count, current.hasPrefix(root + "/"), entryKind(current) == .folder,
-              (try? FileManager.default.contentsOfDirectory(atPath: current))?.isEmpty == true {
+              LocalFiles().children(of: current)?.isEmpty == true {
             rmdir(current)
             current = URL(fileURLWithPath: current).deletingLastPathComponent().path
         }

@@ -65,13 +65,44 @@ public struct LocalFiles: FileSource {
         return status.st_mode & S_IFMT == S_IFDIR ? .folder : .file
     }
 
+    /// The bytes of a file, read straight into the array (FileManager's `Data`, then a copy
+    /// of it, cost more than the read). nil when it cannot be read or is a folder.
     public func contents(of path: String) -> [UInt8]? {
-        FileManager.default.contents(atPath: path).map(Array.init)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT != S_IFDIR else { return nil }
+        // One byte more than the size, so that the end is seen without growing the array; a
+        // file that grew meanwhile (or reports no size) grows it.
+        var bytes = [UInt8](repeating: 0, count: max(Int(status.st_size), 0) + 1)
+        var filled = 0
+        while true {
+            if filled == bytes.count { bytes += repeatElement(0, count: max(bytes.count, 4096)) }
+            let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
+            if count > 0 {
+                filled += count
+            } else if count == 0 {
+                break
+            } else if errno != EINTR {
+                return nil
+            }
+        }
+        bytes.removeLast(bytes.count - filled)
+        return bytes
     }
 
+    /// The names in a folder but `.` and `..`, sorted; nil when it is not a folder or cannot
+    /// be listed.
     public func children(of folder: String) -> [String]? {
-        guard kind(of: folder) == .folder else { return nil }
-        return (try? FileManager.default.contentsOfDirectory(atPath: folder))?.sorted()
+        guard let directory = opendir(folder) else { return nil }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
     }
 
     public func resolvingSymlinks(_ path: String) -> String? {

@@ -1,5 +1,6 @@
 import CLibGit2
 import Diagnostics
+import FileSources
 
 #if canImport(Glibc)
 import Glibc
@@ -28,11 +29,8 @@ extension GitRepository {
             return []
         }
         let folder = String(cString: objects).withTrailingSlash + "pack/"
-        guard let directory = opendir(folder) else { return [] }
-        defer { closedir(directory) }
         var removed: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+        for name in LocalFiles().children(of: folder) ?? [] {
             guard Self.isTemporaryPackName(name) else { continue }
             var status = stat()
             guard lstat(folder + name, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
