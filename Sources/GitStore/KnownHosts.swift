@@ -1,4 +1,5 @@
 import Diagnostics
+import FileSources
 import FoundationEssentials
 
 /// OpenSSH's known_hosts files, read to decide whether an SSH server's host key is the one the
@@ -88,7 +89,7 @@ struct KnownHosts {
         var knownHosts = KnownHosts()
         for (path, mustExist) in required.map({ ($0, true) }) + optional.map({ ($0, false) }) {
             knownHosts.files.append(path)
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard let data = LocalFiles().contents(of: path) else {
                 if mustExist {
                     throw Diagnostic.error("remote.known-hosts-missing", "the known_hosts file '\(path)' does not exist or cannot be read")
                 }

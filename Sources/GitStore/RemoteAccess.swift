@@ -1,4 +1,5 @@
 import Diagnostics
+import FileSources
 import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
@@ -103,7 +104,7 @@ public struct RemoteAccess: Sendable {
             tried.append("credential.helper '\(helper.split(separator: " ").first ?? "")' (gitopsc runs no credential helper; only 'store' files are read)")
         }
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
+            guard let data = LocalFiles().contents(of: file) else {
                 tried.append("\(file) (does not exist)")
                 continue
             }
