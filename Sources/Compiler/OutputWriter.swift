@@ -49,7 +49,7 @@ public enum OutputWriter {
             let full = output + "/" + path
             guard unlink(full) == 0 else { throw ioError("cannot delete '\(shown(full))'", .last) }
             summary.deleted += 1
-            removeEmptyFolders(from: URL(fileURLWithPath: full).deletingLastPathComponent().path, upTo: output)
+            removeEmptyFolders(from: parentFolder(of: full), upTo: output)
         }
         if let manifest = tree.files[manifestPath] {
             try writeIfChanged(manifest, to: output + "/" + manifestPath, present: true, summary: &summary, madeFolders: &madeFolders)
@@ -182,7 +182,7 @@ public enum OutputWriter {
             return
         }
         do throws(SystemError) {
-            let folder = String(path[..<(path.utf8.lastIndex(of: UInt8(ascii: "/")) ?? path.endIndex)])
+            let folder = parentFolder(of: path)
             if madeFolders.insert(folder).inserted { try LocalWrites.makeFolders(folder) }
             try LocalWrites.replace(path, with: text)
         } catch {
@@ -207,7 +207,7 @@ public enum OutputWriter {
         while current.count > root.count, current.hasPrefix(root + "/"), entryKind(current) == .folder,
               LocalFiles().children(of: current)?.isEmpty == true {
             rmdir(current)
-            current = URL(fileURLWithPath: current).deletingLastPathComponent().path
+            current = parentFolder(of: current)
         }
     }
 }

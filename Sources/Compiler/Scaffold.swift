@@ -48,7 +48,7 @@ public enum Scaffold {
         do throws(SystemError) {
             for path in files.keys.sorted() {
                 let full = root + "/" + path
-                try LocalWrites.makeFolders(String(full[..<full.utf8.lastIndex(of: UInt8(ascii: "/"))!]))
+                try LocalWrites.makeFolders(parentFolder(of: full))
                 // create, not replace: a file that appeared since the check above is kept.
                 try LocalWrites.create(full, with: files[path]!)
                 written.append(path)

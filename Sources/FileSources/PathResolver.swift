@@ -107,6 +107,13 @@ public func standardized(_ path: String) -> String {
     return "/" + segments.joined(separator: "/")
 }
 
+/// The folder a path names its file or folder in: everything before its last `/` (`/` for
+/// a name at the root; the path itself when it has no `/`). Lexical, like `standardized`.
+public func parentFolder(of path: String) -> String {
+    guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
+    return slash == path.utf8.startIndex ? "/" : String(path[..<slash])
+}
+
 /// Whether `standardized` would return the path unchanged: absolute, and no empty, `.` or
 /// `..` segment (most paths, which then cost one pass over their bytes).
 private func isStandardized(_ path: String) -> Bool {

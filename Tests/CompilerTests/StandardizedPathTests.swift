@@ -1,4 +1,5 @@
 import FileSources
+import Foundation
 import ProcessRunner
 import Testing
 
@@ -29,5 +30,20 @@ import Testing
             #expect(result == Self.lexical(path), "'\(path)' (seed \(seed))")
             #expect(standardized(result) == result)
         }
+    }
+
+    /// `parentFolder` of a standardized path is what Foundation's URL gives (the lexical
+    /// parent), and the path is the parent, a `/` and the last name.
+    @Test func parentFolderIsTheLexicalParent() {
+        let seed = SeededRandom.runSeed()
+        var random = SeededRandom(seed: seed)
+        let pieces = ["a", "b.c", "...", ".d", "e f", "é"]
+        for _ in 0..<2_000 {
+            let path = standardized("/" + (0..<Int.random(in: 1...6, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined(separator: "/"))
+            let parent = parentFolder(of: path)
+            #expect(parent == URL(fileURLWithPath: path).deletingLastPathComponent().path, "'\(path)' (seed \(seed))")
+            #expect((parent == "/" ? "" : parent) + "/" + URL(fileURLWithPath: path).lastPathComponent == path, "'\(path)' (seed \(seed))")
+        }
+        #expect(parentFolder(of: "/") == "/" && parentFolder(of: "name") == "name")
     }
 }
