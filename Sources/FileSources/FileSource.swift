@@ -65,14 +65,16 @@ public struct LocalFiles: FileSource {
         return status.st_mode & S_IFMT == S_IFDIR ? .folder : .file
     }
 
-    /// The bytes of a file, read straight into the array (FileManager's `Data`, then a copy
-    /// of it, cost more than the read). nil when it cannot be read or is a folder.
+    /// The bytes of a regular file, read straight into the array (FileManager's `Data`, then
+    /// a copy of it, cost more than the read). nil when it cannot be read or is anything else:
+    /// a folder, and a pipe or a device, which could block or never end (opened without
+    /// blocking, so that a pipe without a writer does not hang the open itself).
     public func contents(of path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT != S_IFDIR else { return nil }
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
         // One byte more than the size, so that the end is seen without growing the array; a
         // file that grew meanwhile (or reports no size) grows it.
         var bytes = [UInt8](repeating: 0, count: max(Int(status.st_size), 0) + 1)

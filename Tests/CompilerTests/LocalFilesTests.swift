@@ -7,7 +7,8 @@ import Testing
     /// `contents` and `children` read with POSIX calls; Foundation's FileManager, which
     /// they replaced, is the independent reader they must agree with: files of seeded sizes
     /// (empty, one byte, around the 4 KiB the read grows by, a few hundred KiB), names with
-    /// dots, spaces and non-ASCII letters, a folder, a missing path and a link.
+    /// dots, spaces and non-ASCII letters, a folder, a missing path and a link. A pipe and a
+    /// device are refused.
     @Test func agreesWithFileManager() throws {
         let seed = SeededRandom.runSeed()
         var random = SeededRandom(seed: seed)
@@ -34,6 +35,11 @@ import Testing
         #expect(files.children(of: folder.appendingPathComponent("sub").path) == [])
         #expect(files.children(of: folder.appendingPathComponent(names[0]).path) == nil)
         #expect(files.children(of: folder.appendingPathComponent("missing").path) == nil)
+        // A pipe without a writer and an endless device are refused, not waited on or read.
+        let pipe = folder.appendingPathComponent("pipe").path
+        #expect(mkfifo(pipe, 0o644) == 0)
+        #expect(files.contents(of: pipe) == nil)
+        #expect(files.contents(of: "/dev/zero") == nil)
         // A file the kernel reports no size for is read to its end.
         #expect(files.contents(of: "/proc/self/status").map { String(decoding: $0, as: UTF8.self).contains("Name:") } == true)
     }

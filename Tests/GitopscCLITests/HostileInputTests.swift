@@ -285,6 +285,13 @@ extension HostileInputTests {
 extension HostileInputTests {
     /// Symbolic links and paths that lead out of the source root, or in circles.
     static let links: [HostileCase] = [
+        // A named pipe blocks whoever opens it until a writer comes: read, it would hang.
+        HostileCase(
+            name: "resource that is a named pipe", files: [kustomization],
+            setup: { project in
+                guard mkfifo(project.appendingPathComponent("app/cm.yaml").path, 0o644) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            },
+            arguments: ["build", "app"], status: 2, errors: ["cm.yaml: error: cannot read file"]),
         compile(
             "plain template folder: link to a file outside",
             [], links: [HostileLink(path: "templates/web/cm.yaml", target: "../../../outside/cm.yaml")],
