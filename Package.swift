@@ -8,9 +8,6 @@ let package = Package(
         .executable(name: "gitopsc", targets: ["gitopsc"]),
         .library(name: "Kustomize", targets: ["Kustomize"]),
     ],
-    dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-    ],
     targets: [
         // System libraries, linked from the Debian packages (never vendored copies).
         .systemLibrary(
@@ -41,7 +38,6 @@ let package = Package(
             name: "GitopscCLI",
             dependencies: [
                 "Kustomize", "Diagnostics", "YAML", "Environments", "Compiler", "Publisher", "GitStore", "FileSources", "Diff", "Schemas",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "gitopsc", dependencies: ["GitopscCLI"]),
@@ -58,7 +54,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML", "ProcessRunner"]),
         .testTarget(name: "SchemasTests", dependencies: ["Schemas", "Compiler", "YAML", "Diagnostics", "FileSources", "ProcessRunner"]),
         .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML", "Conformance", "Diagnostics", "FileSources", "ProcessRunner"]),
-        .testTarget(name: "GitopscCLITests", dependencies: ["gitopsc", "ProcessRunner"]),
+        .testTarget(name: "GitopscCLITests", dependencies: ["gitopsc", "GitopscCLI", "ProcessRunner"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "YAML", "Diagnostics"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "YAML", "Diagnostics", "ProcessRunner"]),
         // The code of the libFuzzer targets, and the replay of every input they crashed on.

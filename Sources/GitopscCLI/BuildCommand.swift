@@ -1,13 +1,12 @@
-import ArgumentParser
 import Compiler
 import Diagnostics
 import FileSources
 import FoundationEssentials
 import Kustomize
 
-struct BuildCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "build",
+struct BuildCommand {
+    static let definition = CommandDefinition(
+        name: "build",
         abstract: "Build kustomization folders; the output is identical to `kustomize build DIR`.",
         discussion: """
             With one folder and no --output-dir, the build is printed to stdout. With \
@@ -16,28 +15,32 @@ struct BuildCommand: ParsableCommand {
             With --schemas, every built object is also validated against those CRDs and OpenAPI \
             v3 documents (problems and a summary on stderr; the output is written all the same).
             Exit status: 0 all built (and valid), 1 some failed or are invalid (the others are still written), 2 usage or input error.
-            """
+            """,
+        parameters: [
+            .argument("directories", help: "Kustomization folders.", repeatable: true, isPath: true),
+            .option("output-dir", help: "Write each build to a file in this folder.", isPath: true),
+            .option("relative-to", help: "Output file names are the folder paths relative to this folder (default: the current folder).", isPath: true),
+        ] + SchemaOptions.parameters + DiagnosticOptions.parameters,
+        run: { try BuildCommand($0).run() }
     )
 
-    @Argument(help: "Kustomization folders.")
-    var directories: [String]
+    let directories: [String]
+    let outputDirectory: String?
+    let relativeTo: String?
+    let schemaOptions: SchemaOptions
+    let diagnostics: DiagnosticOptions
 
-    @Option(name: .customLong("output-dir"), help: "Write each build to a file in this folder.")
-    var outputDirectory: String?
-
-    @Option(name: .customLong("relative-to"), help: "Output file names are the folder paths relative to this folder (default: the current folder).")
-    var relativeTo: String?
-
-    @OptionGroup var schemaOptions: SchemaOptions
-
-    @OptionGroup var diagnostics: DiagnosticOptions
-
-    func validate() throws {
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        directories = arguments.arguments("directories")
+        outputDirectory = arguments.option("output-dir")
+        relativeTo = arguments.option("relative-to")
+        schemaOptions = SchemaOptions(arguments)
+        diagnostics = DiagnosticOptions(arguments)
         if directories.count > 1 && outputDirectory == nil {
-            throw ValidationError("several folders need --output-dir")
+            throw UsageError("several folders need --output-dir")
         }
         if relativeTo != nil && outputDirectory == nil {
-            throw ValidationError("--relative-to only applies with --output-dir")
+            throw UsageError("--relative-to only applies with --output-dir")
         }
     }
 

@@ -1,4 +1,3 @@
-import ArgumentParser
 import Compiler
 import Diagnostics
 import Diff
@@ -8,9 +7,9 @@ import GitStore
 import Schemas
 import YAML
 
-struct CheckCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "check",
+struct CheckCommand {
+    static let definition = CommandDefinition(
+        name: "check",
         abstract: "Compile in memory, validate, and compare with the committed rendered output (a pre-commit gate).",
         discussion: """
             Compares with the output folder (--output-dir, default the `output` of gitopsc.yaml) \
@@ -18,24 +17,31 @@ struct CheckCommand: ParsableCommand {
             repository), read with libgit2. With schemas (gitopsc.yaml `schemas`, or --schemas), \
             every rendered object is also validated against those CRDs and OpenAPI documents \
             (docs/schemas.md). Exit status: 0 fresh and valid, 1 stale or invalid, 2 input error.
-            """
+            """,
+        parameters: [
+            rootOption(),
+            .option("output-dir", help: "The committed output folder to compare with.", isPath: true),
+            .option("branch", help: "Compare with this branch instead of an output folder."),
+            .option("repo", help: "The repository holding --branch (default: the source repository).", isPath: true),
+        ] + SchemaOptions.parameters + DiagnosticOptions.parameters,
+        run: { try CheckCommand($0).run() }
     )
 
-    @Option(name: .customLong("root"), help: "The source folder holding environments/, templates/ and gitopsc.yaml.")
-    var root: String = "."
+    let root: String
+    let outputDirectory: String?
+    let branch: String?
+    let repository: String?
+    let schemaOptions: SchemaOptions
+    let diagnostics: DiagnosticOptions
 
-    @Option(name: .customLong("output-dir"), help: "The committed output folder to compare with.")
-    var outputDirectory: String?
-
-    @Option(name: .customLong("branch"), help: "Compare with this branch instead of an output folder.")
-    var branch: String?
-
-    @Option(name: .customLong("repo"), help: "The repository holding --branch (default: the source repository).")
-    var repository: String?
-
-    @OptionGroup var schemaOptions: SchemaOptions
-
-    @OptionGroup var diagnostics: DiagnosticOptions
+    init(_ arguments: ParsedArguments) {
+        root = arguments.option("root")!
+        outputDirectory = arguments.option("output-dir")
+        branch = arguments.option("branch")
+        repository = arguments.option("repo")
+        schemaOptions = SchemaOptions(arguments)
+        diagnostics = DiagnosticOptions(arguments)
+    }
 
     func run() throws {
         let root = standardized(self.root)

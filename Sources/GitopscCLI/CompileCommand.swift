@@ -1,4 +1,3 @@
-import ArgumentParser
 import Compiler
 import Diagnostics
 import FileSources
@@ -7,9 +6,9 @@ import GitStore
 import Publisher
 import Schemas
 
-struct CompileCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "compile",
+struct CompileCommand {
+    static let definition = CommandDefinition(
+        name: "compile",
         abstract: "Compile environment specs and templates into the rendered tree Argo CD reads.",
         discussion: """
             Reads environments/ and templates/ (and gitopsc.yaml) below --root and writes \
@@ -18,25 +17,33 @@ struct CompileCommand: ParsableCommand {
             With schemas (gitopsc.yaml `schemas`, or --schemas), every rendered object is \
             validated first, and nothing is written when one is invalid.
             Exit status: 0 compiled, 1 invalid against a schema, 2 input error.
-            """
+            """,
+        parameters: [
+            .argument("environments", help: "Environments to compile (default: every concrete environment).", optional: true, repeatable: true),
+            rootOption(),
+            .option("output-dir", help: "Where to write the rendered tree (default: 'output' of gitopsc.yaml, else out).", isPath: true),
+            .option("rev", help: "Compile this revision of the source repository (read with libgit2, no checkout)."),
+        ] + SchemaOptions.parameters + DiagnosticOptions.parameters + ProgressOptions.parameters,
+        run: { try CompileCommand($0).run() }
     )
 
-    @Argument(help: "Environments to compile (default: every concrete environment).")
-    var environments: [String] = []
+    let environments: [String]
+    let root: String
+    let outputDirectory: String?
+    let revision: String?
+    let schemaOptions: SchemaOptions
+    let diagnostics: DiagnosticOptions
+    let progress: ProgressOptions
 
-    @Option(name: .customLong("root"), help: "The source folder holding environments/, templates/ and gitopsc.yaml.")
-    var root: String = "."
-
-    @Option(name: .customLong("output-dir"), help: "Where to write the rendered tree (default: 'output' of gitopsc.yaml, else out).")
-    var outputDirectory: String?
-
-    @Option(name: .customLong("rev"), help: "Compile this revision of the source repository (read with libgit2, no checkout).")
-    var revision: String?
-
-    @OptionGroup var schemaOptions: SchemaOptions
-
-    @OptionGroup var diagnostics: DiagnosticOptions
-    @OptionGroup var progress: ProgressOptions
+    init(_ arguments: ParsedArguments) {
+        environments = arguments.arguments("environments")
+        root = arguments.option("root")!
+        outputDirectory = arguments.option("output-dir")
+        revision = arguments.option("rev")
+        schemaOptions = SchemaOptions(arguments)
+        diagnostics = DiagnosticOptions(arguments)
+        progress = ProgressOptions(arguments)
+    }
 
     func run() throws {
         let root = standardized(self.root)

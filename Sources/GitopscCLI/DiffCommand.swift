@@ -1,4 +1,3 @@
-import ArgumentParser
 import Compiler
 import Diagnostics
 import Diff
@@ -7,9 +6,9 @@ import FoundationEssentials
 import GitStore
 import Publisher
 
-struct DiffCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "diff",
+struct DiffCommand {
+    static let definition = CommandDefinition(
+        name: "diff",
         abstract: "Semantic, resource-level diff between two environments or two revisions.",
         discussion: """
             gitopsc diff staging/stone-stg-rh01 production/east-1      two environments of the working tree
@@ -19,67 +18,74 @@ struct DiffCommand: ParsableCommand {
             Secret and sync-wave changes) are listed first.
             Exit status: 0 equal, 1 different, 2 error (like diff); with --fail-on, 1 only
             when one of the named risks is found.
-            """
+            """,
+        parameters: [
+            .argument("environments", help: "Two environments, or with --from the environments to compare (default all).", optional: true, repeatable: true),
+            .option("from", value: "revision", help: "The old revision of the sources."),
+            .option("to", value: "revision", help: "The new revision (default: the working tree)."),
+            rootOption(),
+            .option("output", value: "format", help: "How the diff is printed.", choices: ["text", "markdown", "json"], default: "text"),
+            .option("ignore", value: "pattern", help: "Hide differences at paths matching this pattern (* one segment, ** any); repeatable.", repeatable: true),
+            .option("max-bytes", value: "bytes", help: "Size cap of the markdown output.", default: "60000"),
+            .flag("ignore-identity", help: "Comparing two environments: treat values that differ only by the environment or cluster name as equal."),
+            .flag("by-cause", help: "Group changes by the spec or template line that explains them."),
+            .option("fail-on", value: "risks",
+                    help: "Exit with status 1 only when one of these risks is found (comma-separated: \(RiskCategory.allCases.map { $0.rawValue }.joined(separator: ", "))).")
+        ] + DiagnosticOptions.parameters,
+        run: { try DiffCommand($0).run() }
     )
 
-    @Argument(help: "Two environments, or with --from the environments to compare (default all).")
-    var environments: [String] = []
+    let environments: [String]
+    let from: String?
+    let to: String?
+    let root: String
+    let output: String
+    let ignore: [String]
+    let maxBytes: Int
+    let ignoreIdentity: Bool
+    let byCause: Bool
+    let failOn: [RiskCategory]?
+    let diagnostics: DiagnosticOptions
 
-    @Option(name: .customLong("from"), help: "The old revision of the sources.")
-    var from: String?
-
-    @Option(name: .customLong("to"), help: "The new revision (default: the working tree).")
-    var to: String?
-
-    @Option(name: .customLong("root"), help: "The source folder holding environments/, templates/ and gitopsc.yaml.")
-    var root: String = "."
-
-    @Option(name: .customLong("output"), help: "text, markdown or json.")
-    var output: String = "text"
-
-    @Option(name: .customLong("ignore"), help: "Hide differences at paths matching this pattern (* one segment, ** any); repeatable.")
-    var ignore: [String] = []
-
-    @Option(name: .customLong("max-bytes"), help: "Size cap of the markdown output.")
-    var maxBytes: Int = 60_000
-
-    @Flag(name: .customLong("ignore-identity"), help: "Comparing two environments: treat values that differ only by the environment or cluster name as equal.")
-    var ignoreIdentity = false
-
-    @Flag(name: .customLong("by-cause"), help: "Group changes by the spec or template line that explains them.")
-    var byCause = false
-
-    @Option(
-        name: .customLong("fail-on"),
-        help: "Exit with status 1 only when one of these risks is found (comma-separated: \(RiskCategory.allCases.map(\.rawValue).joined(separator: ", "))).",
-        transform: DiffCommand.riskCategories)
-    var failOn: [RiskCategory]?
-
-    @OptionGroup var diagnostics: DiagnosticOptions
-
-    func validate() throws {
-        guard ["text", "markdown", "json"].contains(output) else {
-            throw ValidationError("--output must be text, markdown or json")
+    init(_ arguments: ParsedArguments) throws(UsageError) {
+        environments = arguments.arguments("environments")
+        from = arguments.option("from")
+        to = arguments.option("to")
+        root = arguments.option("root")!
+        output = arguments.option("output")!
+        ignore = arguments.options("ignore")
+        let maxBytes = arguments.option("max-bytes")!
+        guard let bytes = Int(maxBytes), bytes > 0 else {
+            throw UsageError("--max-bytes: '\(maxBytes)' is not a positive whole number")
         }
+        self.maxBytes = bytes
+        ignoreIdentity = arguments.flag("ignore-identity")
+        byCause = arguments.flag("by-cause")
+        if let risks = arguments.option("fail-on") {
+            failOn = try Self.riskCategories(risks)
+        } else {
+            failOn = nil
+        }
+        diagnostics = DiagnosticOptions(arguments)
         if from == nil && environments.count != 2 {
-            throw ValidationError("give two environments, or --from REV (and optionally --to REV)")
+            throw UsageError("give two environments, or --from REV (and optionally --to REV)")
         }
         if to != nil && from == nil {
-            throw ValidationError("--to needs --from")
+            throw UsageError("--to needs --from")
         }
         if ignoreIdentity && from != nil {
-            throw ValidationError("--ignore-identity applies to two environments compared with each other, not to --from")
+            throw UsageError("--ignore-identity applies to two environments compared with each other, not to --from")
         }
     }
 
     /// `--fail-on deletes,operator-upgrade`: every name must be a category.
-    static func riskCategories(_ text: String) throws -> [RiskCategory] {
-        try text.split(separator: ",", omittingEmptySubsequences: false).map { part in
+    static func riskCategories(_ text: String) throws(UsageError) -> [RiskCategory] {
+        try text.split(separator: ",", omittingEmptySubsequences: false).map { part throws(UsageError) in
             let name = String(part)
             guard let category = RiskCategory(rawValue: name) else {
                 let names = RiskCategory.allCases.map(\.rawValue)
                 let hint = closestMatch(to: name, in: names).map { "; did you mean '\($0)'?" } ?? " (one of \(names.joined(separator: ", ")))"
-                throw ValidationError("--fail-on: unknown risk '\(name)'\(hint)")
+                throw UsageError("--fail-on: unknown risk '\(name)'\(hint)")
             }
             return category
         }

@@ -1,35 +1,41 @@
-import ArgumentParser
 import Diagnostics
 import Environments
 import FileSources
 import Compiler
 import FoundationEssentials
 
-struct ExplainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "explain",
+struct ExplainCommand {
+    static let definition = CommandDefinition(
+        name: "explain",
         abstract: "Show the value of a spec field for an environment and every layer that set it.",
         discussion: """
             PATH is dotted: operator.channel, tektonConfig.pipeline.enable-api-fields, \
             components.tekton-results.namespace. With --resolved, the value is shown with its \
             ${...} placeholders resolved for the environment: what the cluster actually gets. \
             Exit status: 0 shown, 2 input error.
-            """
+            """,
+        parameters: [
+            .argument("environment", help: "The environment, e.g. production/east-1."),
+            .argument("path", help: "The dotted spec path."),
+            rootOption(holding: "environments/"),
+            .flag("resolved", help: "Resolve the value's placeholders for the environment (the value the cluster gets)."),
+        ] + DiagnosticOptions.parameters,
+        run: { try ExplainCommand($0).run() }
     )
 
-    @Argument(help: "The environment, e.g. production/east-1.")
-    var environment: String
+    let environment: String
+    let path: String
+    let root: String
+    let resolved: Bool
+    let diagnostics: DiagnosticOptions
 
-    @Argument(help: "The dotted spec path.")
-    var path: String
-
-    @Option(name: .customLong("root"), help: "The source folder holding environments/.")
-    var root: String = "."
-
-    @Flag(name: .customLong("resolved"), help: "Resolve the value's placeholders for the environment (the value the cluster gets).")
-    var resolved = false
-
-    @OptionGroup var diagnostics: DiagnosticOptions
+    init(_ arguments: ParsedArguments) {
+        environment = arguments.argument("environment")!
+        path = arguments.argument("path")!
+        root = arguments.option("root")!
+        resolved = arguments.flag("resolved")
+        diagnostics = DiagnosticOptions(arguments)
+    }
 
     func run() throws {
         let root = standardized(self.root)
@@ -41,13 +47,10 @@ struct ExplainCommand: ParsableCommand {
     }
 }
 
-struct SchemaCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "schema",
-        abstract: "Print the JSON Schema of environment specs (shipped as schema/environment.schema.json)."
+enum SchemaCommand {
+    static let definition = CommandDefinition(
+        name: "schema",
+        abstract: "Print the JSON Schema of environment specs (shipped as schema/environment.schema.json).",
+        run: { _ in print(EnvironmentSchema.jsonSchemaText(), terminator: "") }
     )
-
-    func run() {
-        print(EnvironmentSchema.jsonSchemaText(), terminator: "")
-    }
 }

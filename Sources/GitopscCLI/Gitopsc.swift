@@ -1,4 +1,3 @@
-import ArgumentParser
 import Compiler
 import Diagnostics
 import FileSources
@@ -6,63 +5,74 @@ import FoundationEssentials
 import Glibc
 
 /// The `gitopsc` command: subcommands only parse arguments and call the library.
-public struct Gitopsc: ParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "gitopsc",
+public enum Gitopsc {
+    static let definition: CommandDefinition = CommandDefinition(
+        name: "gitopsc",
         abstract: "A GitOps manifest compiler: kustomize-compatible builds, environments, Argo CD and OpenShift Pipelines manifests.",
-        version: gitopscVersionDescription,
-        subcommands: [InitCommand.self, BuildCommand.self, CompileCommand.self, PublishCommand.self, CheckCommand.self, DiffCommand.self, ExplainCommand.self, SchemaCommand.self]
+        parameters: [
+            .flag("version", help: "Show the version."),
+            // For scripts/release, which packs their output.
+            .option("generate-completion-script", value: "shell", help: nil, choices: ShellCompletions.shells),
+            .option("generate-manual", value: "date", help: nil),
+        ],
+        subcommands: [
+            InitCommand.definition, BuildCommand.definition, CompileCommand.definition, PublishCommand.definition,
+            CheckCommand.definition, DiffCommand.definition, ExplainCommand.definition, SchemaCommand.definition,
+        ],
+        run: { arguments in
+            if arguments.flag("version") {
+                StandardStream.output.write(gitopscVersionDescription + "\n")
+            } else if let shell = arguments.option("generate-completion-script") {
+                StandardStream.output.write(ShellCompletions.script(for: shell, root: definition))
+            } else if let date = arguments.option("generate-manual") {
+                StandardStream.output.write(ManualPage.page(root: definition, date: date))
+            } else {
+                StandardStream.output.write(HelpText.help([definition]))
+            }
+        }
     )
 
-    public init() {}
-
-    /// Runs the command; usage errors exit with 2 (gitopsc's contract) rather than
-    /// ArgumentParser's 64.
     public static func runMain(_ arguments: [String]? = nil) -> Never {
-        // Answered before ArgumentParser builds the command tree, which reflects over every
-        // command's options and costs more than the rest of the start-up together.
-        if (arguments ?? Array(CommandLine.arguments.dropFirst())) == ["--version"] {
-            StandardStream.output.write(gitopscVersionDescription + "\n")
-            Glibc.exit(0)
-        }
-        runWithGitopscExitCodes(arguments)
+        runCommandLine(arguments ?? Array(CommandLine.arguments.dropFirst()), root: definition)
     }
 }
 
-extension ParsableCommand {
-    /// Parses and runs a root command, on a thread with a worker's stack (which then does its
-    /// share of the command's parallel work); usage errors exit with 2.
-    static func runWithGitopscExitCodes(_ arguments: [String]?) -> Never {
-        runOnWorkerStack { run(arguments) }
-        fatalError("a command ended without exiting")
-    }
+/// `--root`, the source folder of the commands that read a project.
+func rootOption(holding contents: String = "environments/, templates/ and gitopsc.yaml") -> Parameter {
+    .option("root", value: "folder", help: "The source folder holding \(contents).", default: ".", isPath: true)
+}
 
-    private static func run(_ arguments: [String]?) -> Never {
-        do {
-            let arguments = arguments ?? Array(CommandLine.arguments.dropFirst())
-            var command = try parsedBySubcommand(arguments) ?? parseAsRoot(arguments)
-            try command.run()
-            Glibc.exit(0)
-        } catch {
-            let code = exitCode(for: error)
-            guard code == .validationFailure else { exit(withError: error) }
-            StandardStream.error.write(fullMessage(for: error) + "\n")
-            Glibc.exit(ExitStatus.inputError.rawValue)
+/// Parses a command line against `root` and runs the command it names, on a thread with a
+/// worker's stack (which then does its share of the command's parallel work). Usage errors
+/// print the usage line and exit with 2, help exits with 0.
+func runCommandLine(_ arguments: [String], root: CommandDefinition) -> Never {
+    let invocation: Invocation
+    do {
+        invocation = try root.parse(arguments)
+    } catch {
+        StandardStream.error.write(HelpText.usageError(error))
+        Glibc.exit(ExitStatus.inputError.code)
+    }
+    switch invocation {
+    case .help(let path):
+        StandardStream.output.write(HelpText.help(path))
+        Glibc.exit(0)
+    case .run(let path, let arguments):
+        runOnWorkerStack {
+            do {
+                try path.last!.run!(arguments)
+                Glibc.exit(0)
+            } catch let status as ExitStatus {
+                Glibc.exit(status.code)
+            } catch let error as UsageError {
+                StandardStream.error.write(HelpText.usageError(CommandLineError(path: path, error: error)))
+                Glibc.exit(ExitStatus.inputError.code)
+            } catch {
+                StandardStream.error.write("error: \(error)\n")
+                Glibc.exit(ExitStatus.inputError.code)
+            }
         }
-    }
-
-    /// `NAME ARGUMENTS...` parsed by the subcommand NAME alone, or nil. Parsing from the root
-    /// walks the whole command tree first, 1.6 million more instructions at every start.
-    /// Anything but a plain run of that one command (help, an unknown option, a failed
-    /// validation) returns nil, and the root's parse gives the answer and the message with
-    /// the whole command path.
-    private static func parsedBySubcommand(_ arguments: [String]) -> (any ParsableCommand)? {
-        guard let name = arguments.first,
-              let subcommand = configuration.subcommands.first(where: { $0.configuration.commandName == name }),
-              let parsed = try? subcommand.parseAsRoot(Array(arguments.dropFirst())),
-              type(of: parsed) == subcommand
-        else { return nil }
-        return parsed
+        fatalError("a command ended without exiting")
     }
 }
 
@@ -81,9 +91,17 @@ private final class KeptValue {
 }
 
 /// How a command reports problems: `--diagnostics human|json|github`.
-struct DiagnosticOptions: ParsableArguments {
-    @Option(name: .customLong("diagnostics"), help: "How problems are printed: human, json or github (annotations).")
-    var format: ReporterKind = .human
+struct DiagnosticOptions {
+    static let parameters: [Parameter] = [
+        .option("diagnostics", value: "format", help: "How problems are printed: human, json or github (annotations).",
+                choices: ReporterKind.allCases.map { $0.rawValue }, default: ReporterKind.human.rawValue),
+    ]
+
+    let format: ReporterKind
+
+    init(_ arguments: ParsedArguments) {
+        format = arguments.option("diagnostics", as: ReporterKind.self)!
+    }
 
     /// Runs `body`; input errors are printed and end the command with exit status 2.
     func reportingInputErrors<Value>(_ body: () throws -> Value) throws -> Value {
@@ -105,11 +123,9 @@ struct DiagnosticOptions: ParsableArguments {
     }
 }
 
-extension ReporterKind: ExpressibleByArgument {}
-
-/// Exit codes of every gitopsc command.
-enum ExitStatus {
-    static let success = ExitCode(0)
-    static let failed = ExitCode(1)
-    static let inputError = ExitCode(2)
+/// The exit statuses of every gitopsc command besides 0; thrown to end a command with one.
+struct ExitStatus: Error {
+    let code: Int32
+    static let failed = ExitStatus(code: 1)
+    static let inputError = ExitStatus(code: 2)
 }

@@ -1,12 +1,11 @@
-import ArgumentParser
 import Compiler
 import Diagnostics
 import FileSources
 import FoundationEssentials
 
-struct InitCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "init",
+struct InitCommand {
+    static let definition = CommandDefinition(
+        name: "init",
         abstract: "Scaffold a gitopsc project that compiles as it is.",
         discussion: """
             Writes gitopsc.yaml, environments (base; staging with one cluster; production with \
@@ -14,13 +13,20 @@ struct InitCommand: ParsableCommand {
             .pre-commit-config.yaml, .gitignore and schema/environment.schema.json (the editor \
             schema the environment files name). Never overwrites a file: when any exists, \
             nothing is written. Exit status: 0 written, 2 a file exists or cannot be written.
-            """
+            """,
+        parameters: [
+            .argument("folder", help: "The project folder (created when missing).", optional: true, default: ".", isPath: true),
+        ] + DiagnosticOptions.parameters,
+        run: { try InitCommand($0).run() }
     )
 
-    @Argument(help: "The project folder (created when missing; default: the current folder).")
-    var folder: String = "."
+    let folder: String
+    let diagnostics: DiagnosticOptions
 
-    @OptionGroup var diagnostics: DiagnosticOptions
+    init(_ arguments: ParsedArguments) {
+        folder = arguments.argument("folder")!
+        diagnostics = DiagnosticOptions(arguments)
+    }
 
     func run() throws {
         let root = standardized(folder)

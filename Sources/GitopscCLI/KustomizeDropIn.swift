@@ -1,4 +1,3 @@
-import ArgumentParser
 import Compiler
 import Diagnostics
 import FileSources
@@ -8,18 +7,24 @@ import YAML
 
 /// gitopsc run under the name `kustomize` (a link, or Argo CD's `kustomize.path.<version>`
 /// pointing at it): exactly the command lines Argo CD's repo-server runs.
-public struct KustomizeCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "kustomize",
+public enum KustomizeCommand {
+    static let definition = CommandDefinition(
+        name: "kustomize",
         abstract: "gitopsc as a drop-in kustomize (v5.5.0 semantics) for Argo CD: build, version and edit.",
-        subcommands: [KustomizeBuild.self, KustomizeVersion.self, KustomizeEdit.self]
+        subcommands: [KustomizeBuild.definition, versionDefinition, KustomizeEdit.definition]
     )
 
     /// The kustomize release whose behaviour gitopsc reproduces, reported by `version`
     /// (Argo CD reads it to decide which command lines it may use).
     static let kustomizeVersion = "v5.5.0"
 
-    public init() {}
+    /// `kustomize version [--short]`.
+    static let versionDefinition = CommandDefinition(
+        name: "version",
+        abstract: "Print the kustomize version whose behaviour this build reproduces.",
+        parameters: [.flag("short", help: "Accepted for older callers; the output is the same.")],
+        run: { _ in print(kustomizeVersion) }
+    )
 
     /// Whether the program was started under a kustomize name: `kustomize`, or a name
     /// beginning with it (`kustomize-v5`, `kustomize_5_5`). Every start asks: the last name
@@ -29,63 +34,61 @@ public struct KustomizeCommand: ParsableCommand {
     }
 
     public static func runMain(_ arguments: [String]? = nil) -> Never {
-        runWithGitopscExitCodes(arguments)
+        runCommandLine(arguments ?? Array(CommandLine.arguments.dropFirst()), root: definition)
     }
 }
 
 /// `kustomize build [DIR] [flags]`.
-struct KustomizeBuild: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "build",
-        abstract: "Build a kustomization folder (default: the current folder) to stdout, as kustomize build does."
-    )
-
-    enum LoadRestrictor: String, ExpressibleByArgument {
+struct KustomizeBuild {
+    enum LoadRestrictor: String, CaseIterable {
         case rootOnly = "LoadRestrictionsRootOnly"
         case none = "LoadRestrictionsNone"
     }
 
-    enum Reorder: String, ExpressibleByArgument {
-        case legacy
-        case none
-    }
+    static let definition = CommandDefinition(
+        name: "build",
+        abstract: "Build a kustomization folder (default: the current folder) to stdout, as kustomize build does.",
+        parameters: [
+            .argument("directory", help: "The kustomization folder.", optional: true, default: ".", isPath: true),
+            .option("load-restrictor", value: "restriction",
+                    help: "LoadRestrictionsRootOnly or LoadRestrictionsNone: whether files must be below the kustomization.",
+                    choices: LoadRestrictor.allCases.map { $0.rawValue }, default: LoadRestrictor.rootOnly.rawValue),
+            // `none` is refused below, with the reason.
+            .option("reorder", value: "order", help: "legacy only: kustomize's output order.", choices: ["legacy", "none"], default: "legacy"),
+            .flag("enable-helm", help: nil),
+            .flag("enable-alpha-plugins", help: nil),
+            .flag("enable-exec", help: nil),
+            .flag("enable-managedby-label", help: "Label every object app.kubernetes.io/managed-by: kustomize-v5.5.0."),
+            .option("helm-command", help: nil),
+            .option("helm-kube-version", help: nil),
+            .option("helm-api-versions", help: nil, repeatable: true),
+            .option("output", short: "o", help: nil),
+        ] + DiagnosticOptions.parameters,
+        run: { try KustomizeBuild($0).run() }
+    )
 
-    @Argument(help: "The kustomization folder.")
-    var directory: String = "."
+    let directory: String
+    let loadRestrictor: LoadRestrictor
+    let enableManagedByLabel: Bool
+    let diagnostics: DiagnosticOptions
 
-    @Option(name: .customLong("load-restrictor"), help: "LoadRestrictionsRootOnly (default) or LoadRestrictionsNone: whether files must be below the kustomization.")
-    var loadRestrictor: LoadRestrictor = .rootOnly
-
-    @Option(name: .customLong("reorder"), help: "legacy (the default) only: kustomize's output order.")
-    var reorder: Reorder = .legacy
-
-    @Flag(name: .customLong("enable-helm"), help: .hidden) var enableHelm = false
-    @Flag(name: .customLong("enable-alpha-plugins"), help: .hidden) var enableAlphaPlugins = false
-    @Flag(name: .customLong("enable-exec"), help: .hidden) var enableExec = false
-    @Flag(name: .customLong("enable-managedby-label"), help: "Label every object app.kubernetes.io/managed-by: kustomize-v5.5.0.")
-    var enableManagedByLabel = false
-    @Option(name: .customLong("helm-command"), help: .hidden) var helmCommand: String?
-    @Option(name: .customLong("helm-kube-version"), help: .hidden) var helmKubeVersion: String?
-    @Option(name: .customLong("helm-api-versions"), help: .hidden) var helmAPIVersions: [String] = []
-    @Option(name: [.customShort("o"), .customLong("output")], help: .hidden) var output: String?
-
-    @OptionGroup var diagnostics: DiagnosticOptions
-
-    /// kustomize options gitopsc refuses, each with the reason.
-    var refused: [String] {
-        var reasons: [String] = []
+    /// Refuses the kustomize options gitopsc does not support, each with the reason.
+    init(_ arguments: ParsedArguments) throws(UsageError) {
         let helm = "Helm charts are not supported: gitopsc never runs programs or fetches charts"
-        if enableHelm { reasons.append("--enable-helm: \(helm)") }
-        if helmCommand != nil || helmKubeVersion != nil || !helmAPIVersions.isEmpty { reasons.append("--helm-*: \(helm)") }
-        if enableAlphaPlugins { reasons.append("--enable-alpha-plugins: exec, container and KRM function plugins are not supported: gitopsc never runs programs") }
-        if enableExec { reasons.append("--enable-exec: exec plugins are not supported: gitopsc never runs programs") }
-        if reorder == .none { reasons.append("--reorder none: not supported; use the kustomization's sortOptions") }
-        if output != nil { reasons.append("--output: not supported; the build goes to stdout") }
-        return reasons
-    }
-
-    func validate() throws {
-        if let reason = refused.first { throw ValidationError(reason) }
+        if arguments.flag("enable-helm") { throw UsageError("--enable-helm: \(helm)") }
+        if arguments.option("helm-command") != nil || arguments.option("helm-kube-version") != nil || !arguments.options("helm-api-versions").isEmpty {
+            throw UsageError("--helm-*: \(helm)")
+        }
+        if arguments.flag("enable-alpha-plugins") {
+            throw UsageError("--enable-alpha-plugins: exec, container and KRM function plugins are not supported: gitopsc never runs programs")
+        }
+        if arguments.flag("enable-exec") { throw UsageError("--enable-exec: exec plugins are not supported: gitopsc never runs programs") }
+        if arguments.option("reorder") == "none" { throw UsageError("--reorder none: not supported; use the kustomization's sortOptions") }
+        if arguments.option("output") != nil { throw UsageError("--output: not supported; the build goes to stdout") }
+        directory = arguments.argument("directory")!
+        loadRestrictor = arguments.option("load-restrictor", as: LoadRestrictor.self)!
+        enableManagedByLabel = arguments.flag("enable-managedby-label")
+        diagnostics = DiagnosticOptions(arguments)
     }
 
     func run() throws {
@@ -102,28 +105,70 @@ struct KustomizeBuild: ParsableCommand {
     }
 }
 
-/// `kustomize version [--short]`.
-struct KustomizeVersion: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "version",
-        abstract: "Print the kustomize version whose behaviour this build reproduces."
-    )
-
-    @Flag(name: .customLong("short"), help: "Accepted for older callers; the output is the same.")
-    var short = false
-
-    func run() throws {
-        print(KustomizeCommand.kustomizeVersion)
-    }
-}
-
 /// `kustomize edit set|add ...` on the kustomization of the current folder.
-struct KustomizeEdit: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "edit",
+enum KustomizeEdit {
+    static let definition = CommandDefinition(
+        name: "edit",
         abstract: "Edit the kustomization file of the current folder.",
-        subcommands: [Set.self, Add.self]
+        subcommands: [
+            CommandDefinition(
+                name: "set",
+                abstract: "Set a value in the kustomization file.",
+                subcommands: [
+                    command("namespace", "Set the namespace.", value: "name", help: "The namespace of every object.", repeatable: false) { values, _ in .namespace(values[0]) },
+                    command("nameprefix", "Set the name prefix.", value: "prefix", help: "Put before every object's name.", repeatable: false) { values, _ in .namePrefix(values[0]) },
+                    command("namesuffix", "Set the name suffix.", value: "suffix", help: "Put after every object's name.", repeatable: false) { values, _ in .nameSuffix(values[0]) },
+                    command("image", "Set images: NAME=NEWNAME:TAG, NAME=NEWNAME@DIGEST, NAME=NEWNAME, NAME:TAG or NAME@DIGEST.", value: "images", help: "Image settings, one per argument.") { values, _ in
+                        .images(values)
+                    },
+                    command("replicas", "Set replica counts: NAME=COUNT.", value: "replicas", help: "NAME=COUNT, one per argument.") { values, _ in .replicas(values) },
+                    command("label", "Set commonLabels: KEY:VALUE.", value: "labels", help: "KEY:VALUE, one per argument.") { values, _ in
+                        .labels(values, adding: false, force: true, withoutSelector: false, includeTemplates: false)
+                    },
+                    command("annotation", "Set commonAnnotations: KEY:VALUE.", value: "annotations", help: "KEY:VALUE, one per argument.") { values, _ in
+                        .annotations(values, adding: false, force: true)
+                    },
+                ]
+            ),
+            CommandDefinition(
+                name: "add",
+                abstract: "Add labels, annotations or components to the kustomization file.",
+                subcommands: [
+                    command(
+                        "label", "Add commonLabels (or, --without-selector, a labels entry): KEY:VALUE.", value: "labels", help: "KEY:VALUE, one per argument.",
+                        flags: [
+                            .flag("force", help: "Overwrite labels that are already set."),
+                            .flag("without-selector", help: "Add to a labels entry that leaves selectors alone."),
+                            .flag("include-templates", help: "With --without-selector: label pod templates too."),
+                        ]
+                    ) { values, arguments throws(UsageError) in
+                        let withoutSelector = arguments.flag("without-selector"), includeTemplates = arguments.flag("include-templates")
+                        if includeTemplates && !withoutSelector { throw UsageError("--include-templates needs --without-selector") }
+                        return .labels(values, adding: true, force: arguments.flag("force"), withoutSelector: withoutSelector, includeTemplates: includeTemplates)
+                    },
+                    command("annotation", "Add commonAnnotations: KEY:VALUE.", value: "annotations", help: "KEY:VALUE, one per argument.",
+                            flags: [.flag("force", help: "Overwrite annotations that are already set.")]) { values, arguments in
+                        .annotations(values, adding: true, force: arguments.flag("force"))
+                    },
+                    command("component", "Add component folders.", value: "paths", help: "Component folders, relative to the kustomization.") { values, _ in .components(values) },
+                ]
+            ),
+        ]
     )
+
+    /// One edit command: its values (one, or one or more), its flags, and the edit they make.
+    private static func command(
+        _ name: String, _ abstract: String, value: String, help: String, repeatable: Bool = true, flags: [Parameter] = [],
+        edit: @escaping @Sendable ([String], ParsedArguments) throws(UsageError) -> KustomizationEdit
+    ) -> CommandDefinition {
+        CommandDefinition(
+            name: name, abstract: abstract,
+            parameters: [.argument(value, help: help, repeatable: repeatable)] + flags + DiagnosticOptions.parameters,
+            run: { arguments in
+                try apply(edit(arguments.arguments(value), arguments), diagnostics: DiagnosticOptions(arguments))
+            }
+        )
+    }
 
     /// Makes one edit to the current folder's kustomization file and writes it back.
     static func apply(_ edit: KustomizationEdit, diagnostics: DiagnosticOptions) throws {
@@ -137,108 +182,6 @@ struct KustomizeEdit: ParsableCommand {
         } catch {
             diagnostics.print([Diagnostic.error("io.write", "cannot write '\(file.kustomization.file)': \(error)")])
             throw ExitStatus.inputError
-        }
-    }
-
-    struct Set: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "set",
-            abstract: "Set a value in the kustomization file.",
-            subcommands: [Namespace.self, NamePrefix.self, NameSuffix.self, Image.self, Replicas.self, Label.self, Annotation.self]
-        )
-
-        struct Namespace: ParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "namespace", abstract: "Set the namespace.")
-            @Argument var name: String
-            @OptionGroup var diagnostics: DiagnosticOptions
-            func run() throws { try KustomizeEdit.apply(.namespace(name), diagnostics: diagnostics) }
-        }
-
-        struct NamePrefix: ParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "nameprefix", abstract: "Set the name prefix.")
-            @Argument var prefix: String
-            @OptionGroup var diagnostics: DiagnosticOptions
-            func run() throws { try KustomizeEdit.apply(.namePrefix(prefix), diagnostics: diagnostics) }
-        }
-
-        struct NameSuffix: ParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "namesuffix", abstract: "Set the name suffix.")
-            @Argument var suffix: String
-            @OptionGroup var diagnostics: DiagnosticOptions
-            func run() throws { try KustomizeEdit.apply(.nameSuffix(suffix), diagnostics: diagnostics) }
-        }
-
-        struct Image: ParsableCommand {
-            static let configuration = CommandConfiguration(
-                commandName: "image", abstract: "Set images: NAME=NEWNAME:TAG, NAME=NEWNAME@DIGEST, NAME=NEWNAME, NAME:TAG or NAME@DIGEST.")
-            @Argument var images: [String]
-            @OptionGroup var diagnostics: DiagnosticOptions
-            func run() throws { try KustomizeEdit.apply(.images(images), diagnostics: diagnostics) }
-        }
-
-        struct Replicas: ParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "replicas", abstract: "Set replica counts: NAME=COUNT.")
-            @Argument var replicas: [String]
-            @OptionGroup var diagnostics: DiagnosticOptions
-            func run() throws { try KustomizeEdit.apply(.replicas(replicas), diagnostics: diagnostics) }
-        }
-
-        struct Label: ParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "label", abstract: "Set commonLabels: KEY:VALUE.")
-            @Argument var labels: [String]
-            @OptionGroup var diagnostics: DiagnosticOptions
-            func run() throws {
-                try KustomizeEdit.apply(.labels(labels, adding: false, force: true, withoutSelector: false, includeTemplates: false), diagnostics: diagnostics)
-            }
-        }
-
-        struct Annotation: ParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "annotation", abstract: "Set commonAnnotations: KEY:VALUE.")
-            @Argument var annotations: [String]
-            @OptionGroup var diagnostics: DiagnosticOptions
-            func run() throws { try KustomizeEdit.apply(.annotations(annotations, adding: false, force: true), diagnostics: diagnostics) }
-        }
-    }
-
-    struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "add",
-            abstract: "Add labels, annotations or components to the kustomization file.",
-            subcommands: [Label.self, Annotation.self, Component.self]
-        )
-
-        struct Label: ParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "label", abstract: "Add commonLabels (or, --without-selector, a labels entry): KEY:VALUE.")
-            @Argument var labels: [String]
-            @Flag(name: .customLong("force"), help: "Overwrite labels that are already set.") var force = false
-            @Flag(name: .customLong("without-selector"), help: "Add to a labels entry that leaves selectors alone.") var withoutSelector = false
-            @Flag(name: .customLong("include-templates"), help: "With --without-selector: label pod templates too.") var includeTemplates = false
-            @OptionGroup var diagnostics: DiagnosticOptions
-
-            func validate() throws {
-                if includeTemplates && !withoutSelector { throw ValidationError("--include-templates needs --without-selector") }
-            }
-
-            func run() throws {
-                try KustomizeEdit.apply(
-                    .labels(labels, adding: true, force: force, withoutSelector: withoutSelector, includeTemplates: includeTemplates),
-                    diagnostics: diagnostics)
-            }
-        }
-
-        struct Annotation: ParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "annotation", abstract: "Add commonAnnotations: KEY:VALUE.")
-            @Argument var annotations: [String]
-            @Flag(name: .customLong("force"), help: "Overwrite annotations that are already set.") var force = false
-            @OptionGroup var diagnostics: DiagnosticOptions
-            func run() throws { try KustomizeEdit.apply(.annotations(annotations, adding: true, force: force), diagnostics: diagnostics) }
-        }
-
-        struct Component: ParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "component", abstract: "Add component folders.")
-            @Argument var paths: [String]
-            @OptionGroup var diagnostics: DiagnosticOptions
-            func run() throws { try KustomizeEdit.apply(.components(paths), diagnostics: diagnostics) }
         }
     }
 }

@@ -1,14 +1,19 @@
-import ArgumentParser
 import Compiler
 import FileSources
 import FoundationEssentials
 
 /// `--progress` / `--no-progress`: environments rendered of the total, on stderr.
-struct ProgressOptions: ParsableArguments {
-    @Flag(
-        name: .customLong("progress"), inversion: .prefixedNo,
-        help: "Show environments done / total on stderr (default: on a terminal for runs over one second, and not when CI is set).")
-    var progress: Bool?
+struct ProgressOptions {
+    static let parameters: [Parameter] = [
+        .flag("progress", negatable: true,
+              help: "Show environments done / total on stderr (default: on a terminal for runs over one second, and not when CI is set)."),
+    ]
+
+    let progress: Bool?
+
+    init(_ arguments: ParsedArguments) {
+        progress = arguments.negatableFlag("progress")
+    }
 
     /// The display to report to, nil when progress is off: by default only on a terminal and
     /// never in CI logs (CI set), so that pipes and logs stay clean.

@@ -1,4 +1,3 @@
-import ArgumentParser
 import Compiler
 import Diagnostics
 import FileSources
@@ -6,9 +5,9 @@ import FoundationEssentials
 import GitStore
 import Publisher
 
-struct PublishCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "publish",
+struct PublishCommand {
+    static let definition = CommandDefinition(
+        name: "publish",
         abstract: "Compile and commit the rendered tree into the gitops repository's branch (libgit2).",
         discussion: """
             One commit whose parent is the branch's tip, written as one pack; the branch moves \
@@ -23,46 +22,62 @@ struct PublishCommand: ParsableCommand {
             SSL_CERT_FILE name a CA bundle). Over SSH: --ssh-key or GITOPSC_SSH_KEY, else the agent \
             and ~/.ssh/id_*; host keys must be in known_hosts. See docs/pushing.md.
             Exit status: 0 published or nothing to do, 2 input or repository error.
-            """
+            """,
+        parameters: [
+            .argument("environments", help: "Environments to publish (default: every concrete environment).", optional: true, repeatable: true),
+            rootOption(),
+            .option("repo", help: "The repository to commit into (a local path, bare or not; default: the source repository).", isPath: true),
+            .option("branch", help: "The branch to commit to (default: repository.branch of gitopsc.yaml)."),
+            .option("rev", help: "Compile this revision of the source repository instead of the working tree."),
+            .flag("allow-dirty", help: "Publish a working tree with uncommitted changes (the commit says so)."),
+            .flag("adopt", help: "Take over a branch folder that has content gitopsc does not own yet."),
+            .option("push", value: "remote", help: "Push the branch to this remote (a path, an https:// or ssh:// URL, or user@host:path) after committing."),
+            .option("ssh-key", value: "path", help: "The private key to push over SSH with, the only one offered (else GITOPSC_SSH_KEY, else the agent and ~/.ssh/id_*).", isPath: true),
+            .option("known-hosts", value: "path", help: "A known_hosts file that SSH host keys are checked against, besides ~/.ssh/known_hosts (repeatable).",
+                    repeatable: true, isPath: true),
+            .option("author-name", value: "name", help: "The commit's author (else GIT_AUTHOR_NAME, else git config user.name)."),
+            .option("author-email", value: "email", help: "The author's email (else GIT_AUTHOR_EMAIL, else git config user.email)."),
+            .option("committer-name", value: "name", help: "The commit's committer (else GIT_COMMITTER_NAME, else git config user.name)."),
+            .option("committer-email", value: "email", help: "The committer's email (else GIT_COMMITTER_EMAIL, else git config user.email)."),
+        ] + DiagnosticOptions.parameters + ProgressOptions.parameters,
+        run: { try PublishCommand($0).run() }
     )
 
-    @Argument(help: "Environments to publish (default: every concrete environment).")
-    var environments: [String] = []
+    let environments: [String]
+    let root: String
+    let repository: String?
+    let branch: String?
+    let revision: String?
+    let allowDirty: Bool
+    let adopt: Bool
+    let push: String?
+    let sshKey: String?
+    let knownHosts: [String]
+    let authorName: String?
+    let authorEmail: String?
+    let committerName: String?
+    let committerEmail: String?
+    let diagnostics: DiagnosticOptions
+    let progress: ProgressOptions
 
-    @Option(name: .customLong("root"), help: "The source folder holding environments/, templates/ and gitopsc.yaml.")
-    var root: String = "."
-
-    @Option(name: .customLong("repo"), help: "The repository to commit into (a local path, bare or not; default: the source repository).")
-    var repository: String?
-
-    @Option(name: .customLong("branch"), help: "The branch to commit to (default: repository.branch of gitopsc.yaml).")
-    var branch: String?
-
-    @Option(name: .customLong("rev"), help: "Compile this revision of the source repository instead of the working tree.")
-    var revision: String?
-
-    @Flag(name: .customLong("allow-dirty"), help: "Publish a working tree with uncommitted changes (the commit says so).")
-    var allowDirty = false
-
-    @Flag(name: .customLong("adopt"), help: "Take over a branch folder that has content gitopsc does not own yet.")
-    var adopt = false
-
-    @Option(name: .customLong("push"), help: "Push the branch to this remote (a path, an https:// or ssh:// URL, or user@host:path) after committing.")
-    var push: String?
-
-    @Option(name: .customLong("ssh-key"), help: "The private key to push over SSH with, the only one offered (else GITOPSC_SSH_KEY, else the agent and ~/.ssh/id_*).")
-    var sshKey: String?
-
-    @Option(name: .customLong("known-hosts"), help: "A known_hosts file that SSH host keys are checked against, besides ~/.ssh/known_hosts (repeatable).")
-    var knownHosts: [String] = []
-
-    @Option(name: .customLong("author-name")) var authorName: String?
-    @Option(name: .customLong("author-email")) var authorEmail: String?
-    @Option(name: .customLong("committer-name")) var committerName: String?
-    @Option(name: .customLong("committer-email")) var committerEmail: String?
-
-    @OptionGroup var diagnostics: DiagnosticOptions
-    @OptionGroup var progress: ProgressOptions
+    init(_ arguments: ParsedArguments) {
+        environments = arguments.arguments("environments")
+        root = arguments.option("root")!
+        repository = arguments.option("repo")
+        branch = arguments.option("branch")
+        revision = arguments.option("rev")
+        allowDirty = arguments.flag("allow-dirty")
+        adopt = arguments.flag("adopt")
+        push = arguments.option("push")
+        sshKey = arguments.option("ssh-key")
+        knownHosts = arguments.options("known-hosts")
+        authorName = arguments.option("author-name")
+        authorEmail = arguments.option("author-email")
+        committerName = arguments.option("committer-name")
+        committerEmail = arguments.option("committer-email")
+        diagnostics = DiagnosticOptions(arguments)
+        progress = ProgressOptions(arguments)
+    }
 
     func run() throws {
         let root = standardized(self.root)

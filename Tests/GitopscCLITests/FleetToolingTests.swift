@@ -178,7 +178,7 @@ struct ReleaseTests {
         let script = try String(contentsOf: repository.appendingPathComponent("scripts/release"), encoding: .utf8)
         let header = try String(contentsOf: repository.appendingPathComponent("Sources/CBuildInfo/include/build_info.h"), encoding: .utf8)
         #expect(script.contains("-DGITOPSC_SOURCE_COMMIT=") && header.contains("#define GITOPSC_SOURCE_COMMIT \"\""))
-        #expect(script.contains("scripts/build-release") && script.contains("generate-manual"))
+        #expect(script.contains("scripts/build-release") && script.contains("--generate-manual"))
         let build = try String(contentsOf: repository.appendingPathComponent("scripts/build-release"), encoding: .utf8)
         #expect(try runProcess("/bin/bash", ["-n", repository.appendingPathComponent("scripts/build-release").path]).status == 0)
         #expect(build.contains("-c release --static-swift-stdlib") && build.contains("-disable-concrete-type-metadata-mangled-name-accessors"))
