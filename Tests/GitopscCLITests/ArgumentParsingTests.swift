@@ -213,3 +213,29 @@ import Testing
         #expect(try offered(["gitopsc", "build", "--help", "--sch"]) == ["--schemas"])
     }
 }
+
+/// The usage errors README's "The command line" shows, from the real executable: nothing
+/// written to stdout, the message and usage line on stderr, exit status 2.
+@Suite(.enabled(if: gitopscBinary != nil, "the gitopsc executable is not built beside the tests: run `swift build --build-tests`"))
+struct UsageErrorTests {
+    @Test func typosAndMissingValuesStopTheRun() throws {
+        let folder = try emptyFolder("usage")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let cases: [([String], String)] = [
+            (["compile", "--outptu-dir", "x"], "error: unknown option '--outptu-dir'; did you mean '--output-dir'?\nUsage: gitopsc compile "),
+            (["compile", "--output-dir", "--root", "x"], "error: --output-dir needs a value (one that starts with '-' is given as --output-dir=VALUE)\n"),
+            (["check", "--root", "a", "--root", "b"], "error: --root is given twice ('a' and 'b')\n"),
+            (["diff", "--output", "yaml", "a", "b"], "error: --output: 'yaml' is not one of text, markdown, json\n"),
+            (["explain", "prod/east", "operator.channel", "extra"], "error: unexpected argument 'extra'\n"),
+            (["complie"], "error: unknown command 'complie'; did you mean 'compile'?\n"),
+        ]
+        for (arguments, message) in cases {
+            let run = try gitopsc(arguments, in: folder)
+            #expect(run.status == 2 && run.stdout.isEmpty, "\(arguments): \(run.output)")
+            #expect(run.stderr.hasPrefix(message), "\(arguments): \(run.stderr)")
+            #expect(run.stderr.hasSuffix("for more information.\n"), "\(arguments): \(run.stderr)")
+        }
+        // Nothing was written for any of them.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+}
