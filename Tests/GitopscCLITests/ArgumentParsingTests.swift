@@ -154,6 +154,75 @@ import Testing
         }
     }
 
+    /// Generated command lines against the real definitions (words of every command, option and
+    /// choice, `--`, `-`, `=` forms, other words): each is a run, a help request or a usage
+    /// error, and a run's command reads its values without stopping the program (the readers'
+    /// force-unwraps rest on the parser's defaults, choices and required arguments).
+    @Test func generatedCommandLinesOfTheRealCommandsNeverStopTheProgram() {
+        let seed = SeededRandom.runSeed()
+        print("generatedCommandLinesOfTheRealCommandsNeverStopTheProgram seed: \(seed) (set GITOPSC_SEED to replay)")
+        var random = SeededRandom(seed: seed)
+        var outcomes: [String: Int] = [:]
+        for root in [Gitopsc.definition, KustomizeCommand.definition] {
+            var words: Set<String> = ["--", "-", "help", "-h", "x", "a/b", "", "=", "--=", "-o", "-ox", "3", "-3"]
+            func collect(_ command: CommandDefinition) {
+                for subcommand in command.subcommands {
+                    words.insert(subcommand.name)
+                    collect(subcommand)
+                }
+                for parameter in command.parameters where parameter.kind != .positional {
+                    words.formUnion(["--\(parameter.name)", "--no-\(parameter.name)", "--\(parameter.name)=", "--\(parameter.name)=v"])
+                    words.formUnion(parameter.choices + parameter.choices.map { "--\(parameter.name)=\($0)" })
+                }
+            }
+            collect(root)
+            let vocabulary = words.sorted()
+            for _ in 0..<3_000 {
+                // Mostly a real command path first, so that runs are common.
+                var arguments: [String] = []
+                var command = root
+                while !command.subcommands.isEmpty && Int.random(in: 0..<5, using: &random) > 0 {
+                    command = command.subcommands.randomElement(using: &random)!
+                    arguments.append(command.name)
+                }
+                for _ in 0..<Int.random(in: 0...6, using: &random) {
+                    arguments.append(vocabulary.randomElement(using: &random)!)
+                }
+                do {
+                    switch try root.parse(arguments) {
+                    case .help: outcomes["help", default: 0] += 1
+                    case .run(let path, let parsed):
+                        outcomes["run", default: 0] += 1
+                        readValues(of: path.map(\.name).joined(separator: " "), parsed)
+                    }
+                } catch {
+                    outcomes["usage error", default: 0] += 1
+                    #expect(!HelpText.usageError(error).isEmpty)
+                }
+            }
+        }
+        print("outcomes: \(outcomes.sorted { $0.key < $1.key })")
+        #expect(outcomes["run", default: 0] > 100 && outcomes["usage error", default: 0] > 100 && outcomes["help", default: 0] > 100, "seed \(seed): \(outcomes)")
+    }
+
+    /// The command's own reading of its values (its `init`), without running it.
+    private func readValues(of command: String, _ parsed: ParsedArguments) {
+        switch command {
+        case "gitopsc build": _ = try? BuildCommand(parsed)
+        case "gitopsc compile": _ = CompileCommand(parsed)
+        case "gitopsc publish": _ = PublishCommand(parsed)
+        case "gitopsc check": _ = CheckCommand(parsed)
+        case "gitopsc diff": _ = try? DiffCommand(parsed)
+        case "gitopsc explain": _ = ExplainCommand(parsed)
+        case "gitopsc init": _ = InitCommand(parsed)
+        case "kustomize build": _ = try? KustomizeBuild(parsed)
+        default:
+            // The edit commands, `schema`, `version` and the root read their values as they run;
+            // the edit commands read --diagnostics.
+            if parsed.parameters.contains(where: { $0.name == "diagnostics" }) { _ = DiagnosticOptions(parsed) }
+        }
+    }
+
     /// Every command gitopsc has: unique names, choices that the typed readers accept, a
     /// repeatable positional argument only last, and help that names every visible parameter
     /// within 80 columns (but for single words too long to break).
