@@ -182,28 +182,16 @@ public enum ScalarType: Sendable, Hashable {
     /// `strconv.ParseInt(s, 0, 64)` (and ParseUint): optional sign, then decimal, `0x`, `0o`,
     /// `0b`, or a leading `0` for octal.
     public static func parseGoInteger(_ text: String) -> Int64? {
-        var bytes = Substring(text)
-        var negative = false
-        if let sign = bytes.first, sign == "+" || sign == "-" {
-            negative = sign == "-"
-            bytes = bytes.dropFirst()
-        }
-        guard !bytes.isEmpty else { return nil }
-        var radix = 10
-        if bytes.count > 1, bytes.first == "0" {
-            let marker = bytes.dropFirst().first!
-            switch marker {
-            case "x", "X": radix = 16; bytes = bytes.dropFirst(2)
-            case "o", "O": radix = 8; bytes = bytes.dropFirst(2)
-            case "b", "B": radix = 2; bytes = bytes.dropFirst(2)
-            default: radix = 8; bytes = bytes.dropFirst()
+        var text = text
+        return text.withUTF8 { bytes -> Int64? in
+            let negative = bytes.first == UInt8(ascii: "-")
+            let signed = negative || bytes.first == UInt8(ascii: "+")
+            guard let magnitude = goMagnitude(bytes[(signed ? 1 : 0)...]) else { return nil }
+            if negative {
+                return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil
             }
+            return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
         }
-        guard let digit = bytes.first, digit != "+", digit != "-", let magnitude = UInt64(bytes, radix: radix) else { return nil }
-        if negative {
-            return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil
-        }
-        return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
     }
 
     /// Whether go-yaml reads the text as an int: `strconv.ParseInt`, or else `ParseUint`, so
@@ -220,20 +208,42 @@ public enum ScalarType: Sendable, Hashable {
     /// `strconv.ParseUint(s, 0, 64)`, which takes no sign: the values above `Int64.max`
     /// that `parseGoInteger` refuses.
     static func parseGoUnsigned(_ text: String) -> UInt64? {
-        guard let first = text.first, first != "+", first != "-" else { return nil }
-        var bytes = Substring(text)
-        var radix = 10
-        if bytes.count > 1, bytes.first == "0" {
-            switch bytes.dropFirst().first! {
-            case "x", "X": radix = 16; bytes = bytes.dropFirst(2)
-            case "o", "O": radix = 8; bytes = bytes.dropFirst(2)
-            case "b", "B": radix = 2; bytes = bytes.dropFirst(2)
-            default: radix = 8; bytes = bytes.dropFirst()
+        var text = text
+        return text.withUTF8 { goMagnitude($0[...]) }
+    }
+
+    /// The unsigned value of Go integer bytes with base prefix 0 (no sign): decimal, `0x`,
+    /// `0o`, `0b`, or a leading `0` for octal, with at least one digit after the prefix; nil
+    /// for any other byte (a sign, `_`, a non-ASCII byte) or a value above `UInt64.max`. Read
+    /// byte by byte: every plain scalar that starts with a digit is asked, at every emit.
+    private static func goMagnitude(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> UInt64? {
+        var digits = bytes
+        var radix: UInt64 = 10
+        if digits.count > 1, digits.first == UInt8(ascii: "0") {
+            switch digits[digits.startIndex + 1] {
+            case UInt8(ascii: "x"), UInt8(ascii: "X"): radix = 16; digits = digits.dropFirst(2)
+            case UInt8(ascii: "o"), UInt8(ascii: "O"): radix = 8; digits = digits.dropFirst(2)
+            case UInt8(ascii: "b"), UInt8(ascii: "B"): radix = 2; digits = digits.dropFirst(2)
+            default: radix = 8; digits = digits.dropFirst()
             }
         }
-        // Swift would take a sign here too; Go takes none after the prefix.
-        guard let digit = bytes.first, digit != "+", digit != "-" else { return nil }
-        return UInt64(bytes, radix: radix)
+        guard !digits.isEmpty else { return nil }
+        var value: UInt64 = 0
+        for byte in digits {
+            let digit: UInt64
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): digit = UInt64(byte - UInt8(ascii: "a")) + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): digit = UInt64(byte - UInt8(ascii: "A")) + 10
+            default: return nil
+            }
+            guard digit < radix else { return nil }
+            let (shifted, overflowed) = value.multipliedReportingOverflow(by: radix)
+            let (sum, carried) = shifted.addingReportingOverflow(digit)
+            guard !overflowed && !carried else { return nil }
+            value = sum
+        }
+        return value
     }
 
     /// A decimal float that `strconv.ParseFloat` accepts: out-of-range values such as
