@@ -120,9 +120,9 @@ public enum OutputWriter {
     private static func checkContained(_ path: String, in output: String, folders: inout [String: Bool]) throws(Diagnostic) -> Bool {
         var current = output
         // Split as the file system does, at `/` bytes.
-        let segments = path.utf8.split(separator: UInt8(ascii: "/"))
+        let segments = path.parts(separatedBy: UInt8(ascii: "/"))
         for (index, segment) in segments.enumerated() {
-            current += "/" + Substring(segment)
+            current += "/" + segment
             let isLast = index == segments.count - 1
             if !isLast, let real = folders[current] {
                 if real { continue }

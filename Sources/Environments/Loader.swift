@@ -69,7 +69,7 @@ public enum EnvironmentLoader {
     /// folders (editor and VCS leftovers) are skipped.
     static func discover(_ folder: String, in files: any FileSource) -> (environments: [(String, String)], folderLinks: [String]) {
         let visible = { (relative: String) in
-            !relative.utf8.split(separator: UInt8(ascii: "/")).contains { $0.first == UInt8(ascii: ".") }
+            !relative.parts(separatedBy: UInt8(ascii: "/")).contains { $0.utf8.first == UInt8(ascii: ".") }
         }
         let walk = files.walk(folder)
         let environments = walk.files.filter { visible($0) && ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) }.map { relative in
