@@ -1,4 +1,5 @@
 @testable import GitopscCLI
+import Diff
 import FoundationEssentials
 import ProcessRunner
 import Testing
@@ -254,6 +255,8 @@ import Testing
         walk([Gitopsc.definition])
         walk([KustomizeCommand.definition])
         #expect(KustomizeBuild.LoadRestrictor.allCases.map(\.rawValue) == KustomizeBuild.definition.parameters.first { $0.name == "load-restrictor" }?.choices)
+        let failOn = DiffCommand.definition.parameters.first { $0.name == "fail-on" }?.help ?? ""
+        #expect(failOn.hasSuffix("(comma-separated: \(RiskCategory.allCases.map(\.rawValue).joined(separator: ", ")))."), "\(failOn)")
     }
 }
 
