@@ -42,7 +42,7 @@ extension CommandDefinition {
             }
         }
         let command = path.last!
-        // Help wins over every other problem, as in git and kustomize.
+        // Help wins over every other problem on the line: asking for help is never an error.
         if rest.prefix(while: { $0 != "--" }).contains(where: { $0 == "-h" || $0 == "--help" }) {
             return .help(path)
         }

@@ -1,6 +1,6 @@
 /// What a command accepts, declared once as data: the argument parser, `--help`, the shell
 /// completions and the man page all read it. Nothing is discovered by reflection at run time
-/// (swift-argument-parser's reflection over the commands' properties was a tenth of the
+/// (swift-argument-parser's reflection over the commands' properties was an eighth of the
 /// instructions of `gitopsc build DIR`).
 struct CommandDefinition: Sendable {
     let name: String
