@@ -93,7 +93,7 @@ private final class KeptValue {
 /// How a command reports problems: `--diagnostics human|json|github`.
 struct DiagnosticOptions {
     static let parameters: [Parameter] = [
-        .option("diagnostics", value: "format", help: "How problems are printed: human, json or github (annotations).",
+        .option("diagnostics", value: "format", help: "How problems are printed (github: as GitHub Actions annotations).",
                 choices: ReporterKind.allCases.map { $0.rawValue }, default: ReporterKind.human.rawValue),
     ]
 

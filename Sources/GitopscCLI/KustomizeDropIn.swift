@@ -51,10 +51,10 @@ struct KustomizeBuild {
         parameters: [
             .argument("directory", help: "The kustomization folder.", optional: true, default: ".", isPath: true),
             .option("load-restrictor", value: "restriction",
-                    help: "LoadRestrictionsRootOnly or LoadRestrictionsNone: whether files must be below the kustomization.",
+                    help: "Whether files must be below the kustomization.",
                     choices: LoadRestrictor.allCases.map { $0.rawValue }, default: LoadRestrictor.rootOnly.rawValue),
             // `none` is refused below, with the reason.
-            .option("reorder", value: "order", help: "legacy only: kustomize's output order.", choices: ["legacy", "none"], default: "legacy"),
+            .option("reorder", value: "order", help: "kustomize's output order (only legacy is supported).", choices: ["legacy", "none"], default: "legacy"),
             .flag("enable-helm", help: nil),
             .flag("enable-alpha-plugins", help: nil),
             .flag("enable-exec", help: nil),

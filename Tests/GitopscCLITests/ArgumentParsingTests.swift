@@ -241,6 +241,11 @@ import Testing
             for parameter in command.parameters where parameter.help != nil {
                 #expect(help.contains(parameter.kind == .positional ? parameter.displayName : "--\(parameter.name)"), "\(where_): \(parameter.name)")
             }
+            // The accepted values are shown, so `--help` says what the parser will take.
+            for parameter in command.parameters where parameter.help != nil && !parameter.choices.isEmpty {
+                let words = help.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                #expect(words.contains("one of: " + parameter.choices.joined(separator: ", ")), "\(where_): \(parameter.name)")
+            }
             for parameter in command.parameters where parameter.help == nil {
                 #expect(!help.contains("--\(parameter.name) "), "\(where_): hidden \(parameter.name) is shown")
             }

@@ -84,6 +84,14 @@ struct Parameter: Sendable {
                   optional: optional, choices: [], defaultValue: defaultValue, isPath: isPath)
     }
 
+    /// The help with the accepted values and the default, as `--help` and the man page print it.
+    var helpWithValues: String {
+        var notes: [String] = []
+        if !choices.isEmpty { notes.append("one of: " + choices.joined(separator: ", ")) }
+        if let defaultValue { notes.append("default: \(defaultValue)") }
+        return (help ?? "") + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))")
+    }
+
     /// `--name`, or a positional argument's `<name>`.
     var displayName: String {
         kind == .positional ? "<\(valueName)>" : "--\(name)"

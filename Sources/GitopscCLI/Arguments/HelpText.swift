@@ -20,11 +20,11 @@ enum HelpText {
         let positionals = visible.filter { $0.kind == .positional }
         if !positionals.isEmpty {
             text += "\nARGUMENTS:\n"
-            for parameter in positionals { text += row(parameter.displayName, help: describe(parameter)) }
+            for parameter in positionals { text += row(parameter.displayName, help: parameter.helpWithValues) }
         }
         text += "\nOPTIONS:\n"
         for parameter in visible where parameter.kind != .positional {
-            text += row(optionSpelling(parameter), help: describe(parameter))
+            text += row(optionSpelling(parameter), help: parameter.helpWithValues)
         }
         text += row("-h, --help", help: "Show help information.")
         if !command.subcommands.isEmpty {
@@ -72,12 +72,6 @@ enum HelpText {
             return parameter.shortName.map { "-\($0), \(long)" } ?? long
         case .positional: return parameter.displayName
         }
-    }
-
-    private static func describe(_ parameter: Parameter) -> String {
-        var help = parameter.help ?? ""
-        if let value = parameter.defaultValue { help += " (default: \(value))" }
-        return help
     }
 
     /// `  name                    help`, the help wrapped at `helpColumn`; a long name puts

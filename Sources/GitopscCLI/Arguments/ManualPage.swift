@@ -59,7 +59,7 @@ enum ManualPage {
     private static func parameterList(_ command: CommandDefinition) -> String {
         let visible = command.parameters.filter { $0.help != nil }
         return (visible.filter { $0.kind == .positional } + visible.filter { $0.kind != .positional }).map { parameter in
-            ".TP\n" + tag(parameter) + "\n" + line(describe(parameter))
+            ".TP\n" + tag(parameter) + "\n" + line(parameter.helpWithValues)
         }.joined()
     }
 
@@ -76,14 +76,6 @@ enum ManualPage {
         case .positional:
             return value + (parameter.repeatable ? " ..." : "")
         }
-    }
-
-    /// The help, then the choices and the default.
-    private static func describe(_ parameter: Parameter) -> String {
-        var notes: [String] = []
-        if !parameter.choices.isEmpty { notes.append("one of: " + parameter.choices.joined(separator: ", ")) }
-        if let value = parameter.defaultValue { notes.append("default: \(value)") }
-        return parameter.help! + (notes.isEmpty ? "" : " (\(notes.joined(separator: "; ")))")
     }
 
     /// `text` as text lines, to be filled.
