@@ -208,7 +208,7 @@ enum Placeholders {
                 "compile.placeholder-depth",
                 "placeholder ${\(path)} is reached through more than \(maxIndirection) placeholders in a row (limit Placeholders.maxIndirection)")
         }
-        let steps = path.parts(separatedBy: UInt8(ascii: ".")).map(String.init)
+        let steps = path.parts(separatedBy: UInt8(ascii: "."))
         guard !steps.isEmpty, let value = environment.spec[path: steps], !value.isNull else {
             throw failure("compile.unresolved-placeholder", "unresolved placeholder ${\(path)} for environment '\(environment.name)'")
         }

@@ -15,7 +15,7 @@ import Testing
                 for omitting in [true, false] {
                     let expected = text.utf8.split(separator: separator, omittingEmptySubsequences: omitting).map { String(Substring($0)) }
                     let parts = text.parts(separatedBy: separator, omittingEmpty: omitting)
-                    #expect(parts.map(String.init) == expected, "seed \(seed): '\(text)' \(separator) \(omitting)")
+                    #expect(parts == expected, "seed \(seed): '\(text)' \(separator) \(omitting)")
                 }
             }
         }
