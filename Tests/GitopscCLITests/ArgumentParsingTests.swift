@@ -92,6 +92,10 @@ import Testing
             (["group", "--bogus"], "unknown option '--bogus'"),
             (["help", "nope"], "unknown command 'nope' (one of make, group)"),
             (["make", "a", "--no-force"], "unknown option '--no-force'; did you mean '--force'?"),
+            (["make", "a", "--output-dir="], "--output-dir needs a value, not an empty one"),
+            (["make", "a", "--output-dir", ""], "--output-dir needs a value, not an empty one"),
+            (["make", ""], "an empty argument"),
+            (["make", "a", "--", ""], "an empty argument"),
         ]
         for (arguments, message) in cases {
             #expect(usageError(arguments) == message, "\(arguments)")
@@ -123,13 +127,14 @@ import Testing
         var random = SeededRandom(seed: seed)
         let alphabet = Array("ab=-_ ./:,x")
         func value() -> String {
-            String((0..<Int.random(in: 0...6, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
+            // Never empty: an empty value is a usage error (nothingIsGuessed).
+            String((0..<Int.random(in: 1...6, using: &random)).map { _ in alphabet.randomElement(using: &random)! })
         }
         for round in 0..<500 {
             // Each item: its words, and the parameter it gives (nil: a positional argument).
             var items: [([String], String?, String)] = []
             func give(_ name: String, _ text: String) {
-                let attached = text.hasPrefix("-") || text.isEmpty || Bool.random(using: &random)
+                let attached = text.hasPrefix("-") || Bool.random(using: &random)
                 items.append((attached ? ["--\(name)=\(text)"] : ["--\(name)", text], name, text))
             }
             if Bool.random(using: &random) { give("output-dir", value()) }
@@ -305,6 +310,9 @@ struct UsageErrorTests {
             (["diff", "--output", "yaml", "a", "b"], "error: --output: 'yaml' is not one of text, markdown, json\n"),
             (["explain", "prod/east", "operator.channel", "extra"], "error: unexpected argument 'extra'\n"),
             (["complie"], "error: unknown command 'complie'; did you mean 'compile'?\n"),
+            // An unset variable in a script: nothing may be written to "/NAME.yaml".
+            (["build", "--output-dir=", "a"], "error: --output-dir needs a value, not an empty one\n"),
+            (["build", ""], "error: an empty argument\n"),
         ]
         for (arguments, message) in cases {
             let run = try gitopsc(arguments, in: folder)

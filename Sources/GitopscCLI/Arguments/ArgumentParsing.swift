@@ -70,10 +70,14 @@ extension CommandDefinition {
         var rest = arguments
         while let word = rest.popFirst() {
             if word == "--" {
+                if rest.contains("") { throw UsageError("an empty argument") }
                 positionals += rest
                 break
             }
             guard word.hasPrefix("-") && word != "-" else {
+                // An empty folder or environment name is a slip (an unset shell variable), not
+                // a name: `build ""` would read the current folder.
+                if word.isEmpty { throw UsageError("an empty argument") }
                 positionals.append(word)
                 continue
             }
@@ -96,6 +100,9 @@ extension CommandDefinition {
                 // `--output-dir --root x` would otherwise take `--root` as a folder name.
                 throw UsageError("\(spelled) needs a value (one that starts with '-' is given as \(spelled)=VALUE)")
             }
+            // `--output-dir=` (an unset variable) named the path "", and `build` wrote to
+            // "/NAME.yaml": no option takes an empty value.
+            if value.isEmpty { throw UsageError("\(spelled) needs a value, not an empty one") }
             if !parameter.choices.isEmpty && !parameter.choices.contains(value) {
                 let hint = closestMatch(to: value, in: parameter.choices).map { "; did you mean '\($0)'?" } ?? ""
                 throw UsageError("\(spelled): '\(value)' is not one of \(parameter.choices.joined(separator: ", "))\(hint)")
