@@ -54,13 +54,14 @@ public enum FuzzTargets {
             if let section = spec["tektonConfig"], let wave = try? OperatorManifests.syncWave(of: spec["operator"]) {
                 _ = try? TektonConfigManifest.render(section, operatorSyncWave: wave, context: context)
             }
+            guard let argocd = try? ArgoApplications.Settings(spec["argocd"]) else { return }
             for entry in spec["components"]?.entries ?? [] {
                 guard let wave = try? ArgoApplications.syncWave(of: entry.name, settings: entry.value) else { continue }
                 let component = ComponentApplicationInput(name: entry.name, namespace: "default", syncWave: wave, path: "out/c")
                 _ = try? ArgoApplications.application(
-                    for: component, argocd: spec["argocd"], cluster: spec["cluster"] ?? .mapping([]), context: context)
+                    for: component, settings: argocd, cluster: spec["cluster"] ?? .mapping([]), context: context)
             }
-            _ = try? ArgoApplications.root(argocd: spec["argocd"], context: context)
+            _ = ArgoApplications.root(settings: argocd, context: context)
         }
     }
 

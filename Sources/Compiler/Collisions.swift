@@ -69,16 +69,17 @@ enum Collisions {
     /// Two environments deploying to one cluster would fight over its objects, unless both
     /// say they share it on purpose (`cluster.shared: true`) and deploy disjoint objects.
     private static func destinations(_ rendered: [Compiler.EnvironmentResult]) -> [Diagnostic] {
-        var groups: [String: [Compiler.EnvironmentResult]] = [:]
+        // Positions in `rendered`: a result is large, and copying one is not free.
+        var groups: [String: [Int]] = [:]
         var order: [String] = []
-        for result in rendered {
+        for (index, result) in rendered.enumerated() {
             guard let key = destinationKey(result.cluster) else { continue }
             if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(result)
+            groups[key, default: []].append(index)
         }
         var problems: [Diagnostic] = []
         for key in order {
-            let group = groups[key]!
+            let group = groups[key]!.map { rendered[$0] }
             guard group.count > 1 else { continue }
             let first = group[0]
             if !group.allSatisfy({ $0.cluster?["shared"]?.boolValue == true }) {

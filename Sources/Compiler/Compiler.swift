@@ -224,6 +224,8 @@ public final class Compiler: Sendable {
         var components: [RenderedComponent] = []
         let root: Node
         do throws(Diagnostic) {
+            // Read when first needed, so that a component's own error still comes first.
+            var argocd: ArgoApplications.Settings?
             for plan in plans {
                 let own = (byComponent[plan.name] ?? []).map { resource in
                     var copy = resource
@@ -235,13 +237,15 @@ public final class Compiler: Sendable {
                     namespace: plan.settings?["namespace"]?.text ?? defaultNamespace(plan.name, spec),
                     syncWave: try ArgoApplications.syncWave(of: plan.name, settings: plan.settings),
                     path: layout.componentFolder(environment: environment.name, component: plan.name))
+                if argocd == nil { argocd = try ArgoApplications.Settings(spec["argocd"]) }
                 let application = try ArgoApplications.application(
-                    for: input, argocd: spec["argocd"], cluster: spec["cluster"] ?? Node(.mapping([])), context: context)
+                    for: input, settings: argocd!, cluster: spec["cluster"] ?? Node(.mapping([])), context: context)
                 components.append(RenderedComponent(
                     name: plan.name, objects: KustomizeBuilder.sortedForOutput(own).map(\.node),
                     application: application, declaration: plan.declaration))
             }
-            root = try ArgoApplications.root(argocd: spec["argocd"], context: context)
+            if argocd == nil { argocd = try ArgoApplications.Settings(spec["argocd"]) }
+            root = ArgoApplications.root(settings: argocd!, context: context)
         } catch {
             throw DiagnosticList([error])
         }
@@ -488,16 +492,19 @@ public final class Compiler: Sendable {
     private func checkObjects(_ objects: [Resource], environment: Environment) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         var seen: [ResId.ObjectKey: String] = [:]
+        seen.reserveCapacity(objects.count)
         let allowPlaintext = environment.spec[path: ["secrets", "allowPlaintext"]]?.boolValue ?? false
         for object in objects {
             let component = object.owner ?? ""
-            if let other = seen.updateValue(component, forKey: object.id.objectKey) {
+            // Read once: each read walks the object's node.
+            let id = object.id
+            if let other = seen.updateValue(component, forKey: id.objectKey) {
                 problems.append(Diagnostic.error(
                     "compile.duplicate-object",
-                    "\(object.id) is rendered by both components '\(other)' and '\(component)'",
+                    "\(id) is rendered by both components '\(other)' and '\(component)'",
                     at: object.location))
             }
-            if object.gvk.kind == "Secret", object.gvk.group.isEmpty, !allowPlaintext,
+            if id.gvk.kind == "Secret", id.gvk.group.isEmpty, !allowPlaintext,
                hasContent(object.node["data"]) || hasContent(object.node["stringData"]) {
                 problems.append(Diagnostic.error(
                     "compile.plaintext-secret",

@@ -22,7 +22,6 @@ public indirect enum JSONValue: Sendable {
     }
 
     private func write(indent: String, inlineScalarArrays: Bool, foundationLayout: Bool, to output: inout String) {
-        let inner = indent + "  "
         switch self {
         case .string(let text): JSONValue.appendQuoted(text, to: &output)
         case .number(let text): output += text
@@ -37,12 +36,14 @@ public indirect enum JSONValue: Sendable {
                 output += "["
                 for (index, item) in items.enumerated() {
                     if index > 0 { output += ", " }
-                    item.write(indent: inner, inlineScalarArrays: true, foundationLayout: foundationLayout, to: &output)
+                    item.write(indent: indent, inlineScalarArrays: true, foundationLayout: foundationLayout, to: &output)
                 }
                 output += "]"
                 return
             }
             output += "[\n"
+            // Made here, not for each value: most values written are strings in an array.
+            let inner = indent + "  "
             for (index, item) in items.enumerated() {
                 output += inner
                 item.write(indent: inner, inlineScalarArrays: inlineScalarArrays, foundationLayout: foundationLayout, to: &output)
@@ -55,6 +56,7 @@ public indirect enum JSONValue: Sendable {
                 return
             }
             output += "{\n"
+            let inner = indent + "  "
             for (index, (key, member)) in members.enumerated() {
                 output += inner
                 JSONValue.appendQuoted(key, to: &output)
@@ -83,8 +85,10 @@ public indirect enum JSONValue: Sendable {
 
     private static func appendQuoted(_ text: String, to result: inout String) {
         result += "\""
-        // Most strings (names, paths) need no escape at all.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+        // Most strings (names, paths) need no escape at all; their bytes are looked at in
+        // place (a manifest lists every rendered path).
+        var bytes = text
+        if bytes.withUTF8({ $0.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") } }) {
             result += text
             result += "\""
             return

@@ -67,7 +67,8 @@ struct ResourceOrder {
     }
 
     func sorted(_ resources: [Resource]) -> [Resource] {
-        if fifo { return resources }
+        // One object is in order; its keys would be read for nothing.
+        if fifo || resources.count < 2 { return resources }
         let keyed = resources.map { resource in
             let id = resource.id
             return SortKey(

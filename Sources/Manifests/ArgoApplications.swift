@@ -65,9 +65,8 @@ public enum ArgoApplications {
     /// The Application of one component, deployed to the environment's cluster (`cluster.server`,
     /// or the cluster Argo CD knows as `cluster.argocdName`).
     public static func application(
-        for component: ComponentApplicationInput, argocd: Node?, cluster: Node, context: RenderContext
+        for component: ComponentApplicationInput, settings: Settings, cluster: Node, context: RenderContext
     ) throws(Diagnostic) -> Node {
-        let settings = try Settings(argocd)
         let destination = try self.destination(cluster, namespace: component.namespace)
         var labels = settings.labels
         set(&labels, environmentLabel, KubernetesNames.labelValue(context.environment))
@@ -82,8 +81,7 @@ public enum ArgoApplications {
     /// of the cluster that runs it. Same project, sync policy and finalizer switch as the
     /// components, so that deleting the root cascades to them when finalizers are on; no
     /// `ignoreDifferences`, which are about the components' objects, not Applications.
-    public static func root(argocd: Node?, context: RenderContext) throws(Diagnostic) -> Node {
-        let settings = try Settings(argocd)
+    public static func root(settings: Settings, context: RenderContext) -> Node {
         var labels = settings.labels
         set(&labels, environmentLabel, KubernetesNames.labelValue(context.environment))
         let destination: Node = .mapping([("server", .string(inClusterServer)), ("namespace", .string(settings.namespace))])
@@ -168,8 +166,8 @@ public enum ArgoApplications {
         labels.append((key, value))
     }
 
-    /// The `argocd` section, read once per Application.
-    private struct Settings {
+    /// An environment's `argocd` section, read and checked once for all its Applications.
+    public struct Settings: Sendable {
         var project: Node
         var namespace: String
         var syncPolicy: Node
@@ -177,7 +175,7 @@ public enum ArgoApplications {
         var finalizers: Bool
         var labels: [(String, String)]
 
-        init(_ argocd: Node?) throws(Diagnostic) {
+        public init(_ argocd: Node?) throws(Diagnostic) {
             let section = Section(node: argocd, path: "argocd")
             project = try section.stringNode("project") ?? .string(ArgoApplications.defaultProject)
             namespace = try section.string("namespace") ?? ArgoApplications.defaultNamespace

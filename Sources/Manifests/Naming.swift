@@ -67,7 +67,10 @@ public enum KubernetesNames {
     /// ASCII without a carriage return (which joins a following line feed into one
     /// character): each byte is one character, so bytes can be mapped, trimmed and counted.
     private static func isPlainASCII(_ text: some StringProtocol) -> Bool {
-        text.utf8.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: "\r") }
+        let plain = { (byte: UInt8) in byte < 0x80 && byte != UInt8(ascii: "\r") }
+        // In place when the bytes are contiguous (every name): a byte at a time through the
+        // view cost more than the rest of making a name.
+        return text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(plain) } ?? text.utf8.allSatisfy(plain)
     }
 
     /// Trims non-alphanumerics from both ends; over `limit`, keeps a prefix and appends a hash

@@ -239,11 +239,17 @@ public struct Node: Sendable {
 
     /// The node at a path of mapping keys, e.g. `["metadata", "name"]`.
     public subscript(path path: [String]) -> Node? {
-        var node: Node? = self
-        for key in path {
-            node = node?[key]
+        value(at: path, from: 0)
+    }
+
+    /// Walks down in place: only the node found is copied, not each one on the way.
+    private func value(at path: [String], from start: Int) -> Node? {
+        guard start < path.count else { return self }
+        guard case .mapping(let entries) = content else { return nil }
+        for index in entries.indices where entries[index].name == path[start] {
+            return entries[index].value.value(at: path, from: start + 1)
         }
-        return node
+        return nil
     }
 
     /// Sets the node at a path of mapping keys, creating intermediate mappings.

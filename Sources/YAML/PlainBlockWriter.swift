@@ -53,10 +53,10 @@ struct PlainBlockWriter {
             }
             let saved = indent
             increaseIndent(indentless: inMapping && !indention)
-            for item in items {
+            for index in items.indices {
                 writeIndent()
                 writeIndicator(UInt8(ascii: "-"), needWhitespace: true, isWhitespace: false, isIndention: true)
-                guard self.node(item, depth: depth + 1, inMapping: false, key: false) else { return false }
+                guard self.node(items[index], depth: depth + 1, inMapping: false, key: false) else { return false }
             }
             indent = saved
             return true
@@ -72,13 +72,16 @@ struct PlainBlockWriter {
                 order = entries.indices.sorted { KeyOrder.less(entries[$0].name, entries[$1].name) }
             }
             for position in entries.indices {
-                let entry = entries[order?[position] ?? position]
+                // Items and entries are read in place: copying a whole entry (its key node
+                // too) cost more than writing it.
+                let index = order?[position] ?? position
                 writeIndent()
+                let name = entries[index].name
                 // A plain `<<` key would read back as a merge key.
-                let style = entry.name == "<<" ? .double : Requested(OutputScalar.stringStyle(entry.name))
-                guard scalar(entry.name, requested: style, key: true) else { return false }
+                let style = name == "<<" ? .double : Requested(OutputScalar.stringStyle(name))
+                guard scalar(name, requested: style, key: true) else { return false }
                 writeIndicator(UInt8(ascii: ":"), needWhitespace: false, isWhitespace: false, isIndention: false)
-                guard self.node(entry.value, depth: depth + 1, inMapping: true, key: false) else { return false }
+                guard self.node(entries[index].value, depth: depth + 1, inMapping: true, key: false) else { return false }
             }
             indent = saved
             return true

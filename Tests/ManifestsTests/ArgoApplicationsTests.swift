@@ -10,7 +10,7 @@ private let results = ComponentApplicationInput(
 @Suite struct ArgoApplicationsTests {
     @Test func componentApplicationWithDefaults() throws {
         let app = try ArgoApplications.application(
-            for: results, argocd: nil, cluster: section("server: https://api.east-1.example.com:6443"), context: context)
+            for: results, settings: try .init(nil), cluster: section("server: https://api.east-1.example.com:6443"), context: context)
         #expect(text(app, "apiVersion") == "argoproj.io/v1alpha1")
         #expect(text(app, "kind") == "Application")
         #expect(text(app, "metadata", "name") == "production-east-1-tekton-results")
@@ -36,7 +36,7 @@ private let results = ComponentApplicationInput(
 
     @Test func destinationByArgoCDClusterName() throws {
         let app = try ArgoApplications.application(
-            for: results, argocd: nil, cluster: section("name: east-1\nargocdName: east-1-cluster"), context: context)
+            for: results, settings: try .init(nil), cluster: section("name: east-1\nargocdName: east-1-cluster"), context: context)
         #expect(app[path: ["spec", "destination"]]?.keys == ["name", "namespace"])
         #expect(text(app, "spec", "destination", "name") == "east-1-cluster")
     }
@@ -58,7 +58,7 @@ private let results = ComponentApplicationInput(
             """)
         let component = ComponentApplicationInput(name: "pipelines", namespace: "openshift-pipelines", path: "p")
         let app = try ArgoApplications.application(
-            for: component, argocd: argocd, cluster: section("server: https://kubernetes.default.svc"), context: context)
+            for: component, settings: try .init(argocd), cluster: section("server: https://kubernetes.default.svc"), context: context)
         #expect(text(app, "spec", "project") == "pipelines")
         #expect(text(app, "metadata", "namespace") == "argocd")
         #expect(app[path: ["metadata", "finalizers"]] == nil)
@@ -74,7 +74,7 @@ private let results = ComponentApplicationInput(
 
     @Test func rootPointsAtTheAppsFolderOfTheEnvironment() throws {
         let argocd = try section("namespace: argocd\nproject: platform\nignoreDifferences: [{kind: TektonConfig, jsonPointers: [/spec]}]")
-        let root = try ArgoApplications.root(argocd: argocd, context: context)
+        let root = ArgoApplications.root(settings: try .init(argocd), context: context)
         #expect(text(root, "metadata", "name") == "production-east-1-root")
         #expect(text(root, "metadata", "namespace") == "argocd")
         #expect(text(root, "metadata", "labels", "gitopsc.io/environment") == "production.east-1")
@@ -87,7 +87,7 @@ private let results = ComponentApplicationInput(
         #expect(root[path: ["spec", "ignoreDifferences"]] == nil, "the components' ignoreDifferences are not the root's")
 
         let atRepositoryRoot = RenderContext(environment: "dev", repositoryURL: "u", targetRevision: "main", folder: "./")
-        let bare = try ArgoApplications.root(argocd: nil, context: atRepositoryRoot)
+        let bare = ArgoApplications.root(settings: try .init(nil), context: atRepositoryRoot)
         #expect(text(bare, "spec", "source", "path") == "dev/apps")
         #expect(text(bare, "metadata", "namespace") == "openshift-gitops")
     }
@@ -95,7 +95,7 @@ private let results = ComponentApplicationInput(
     @Test func missingDestinationIsDiagnosedAtTheCluster() throws {
         let cluster = try section("\nname: east-1\n")
         let error = diagnostic { () throws(Diagnostic) in
-            _ = try ArgoApplications.application(for: results, argocd: nil, cluster: cluster, context: context)
+            _ = try ArgoApplications.application(for: results, settings: try .init(nil), cluster: cluster, context: context)
         }
         #expect(error?.code == "manifests.cluster-destination")
         #expect(error?.location?.line == 2)
@@ -104,7 +104,7 @@ private let results = ComponentApplicationInput(
     @Test func bothDestinationsAreDiagnosed() throws {
         let cluster = try section("server: https://api.example.com:6443\nargocdName: east-1\n")
         let error = diagnostic { () throws(Diagnostic) in
-            _ = try ArgoApplications.application(for: results, argocd: nil, cluster: cluster, context: context)
+            _ = try ArgoApplications.application(for: results, settings: try .init(nil), cluster: cluster, context: context)
         }
         #expect(error?.code == "manifests.cluster-destination")
         #expect(error?.message.contains("both") == true)
@@ -112,13 +112,13 @@ private let results = ComponentApplicationInput(
 
     @Test func invalidLabelsAreDiagnosed() throws {
         let badValue = try section("labels:\n  team: platform team\n")
-        let valueError = diagnostic { () throws(Diagnostic) in _ = try ArgoApplications.root(argocd: badValue, context: context) }
+        let valueError = diagnostic { () throws(Diagnostic) in _ = try ArgoApplications.Settings(badValue) }
         #expect(valueError?.code == "manifests.label")
         #expect(valueError?.location?.line == 2)
         #expect(valueError?.location?.column == 9)
 
         let badKey = try section("labels:\n  Example.com/team: x\n")
-        let keyError = diagnostic { () throws(Diagnostic) in _ = try ArgoApplications.root(argocd: badKey, context: context) }
+        let keyError = diagnostic { () throws(Diagnostic) in _ = try ArgoApplications.Settings(badKey) }
         #expect(keyError?.code == "manifests.label")
         #expect(keyError?.location?.column == 3)
     }

@@ -84,13 +84,13 @@ private let crdsPresent = FileManager.default.fileExists(atPath: crdFolder.appen
                 let component = ComponentApplicationInput(
                     name: "\(name)-\(index)", namespace: namespace, syncWave: wave,
                     path: "\(context.environmentPath)/\(name)")
-                objects.append(try ArgoApplications.application(for: component, argocd: argocd, cluster: cluster, context: context))
+                objects.append(try ArgoApplications.application(for: component, settings: try .init(argocd), cluster: cluster, context: context))
             }
         }
         objects.append(try ArgoApplications.application(
             for: ComponentApplicationInput(name: "plain", namespace: "default", path: "x"),
-            argocd: section("finalizers: false\nsyncPolicy: {automated: null}"), cluster: clusters[0], context: context))
-        objects.append(try ArgoApplications.root(argocd: argocd, context: context))
+            settings: try .init(section("finalizers: false\nsyncPolicy: {automated: null}")), cluster: clusters[0], context: context))
+        objects.append(ArgoApplications.root(settings: try .init(argocd), context: context))
         return objects
     }
 
