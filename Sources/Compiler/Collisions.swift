@@ -20,12 +20,15 @@ enum Collisions {
     /// the other's files would share paths, and no path could name its environment.
     private static func nesting(_ concrete: [Environment], layout: RenderedLayout) -> [Diagnostic] {
         var problems: [Diagnostic] = []
-        let byName = Dictionary(concrete.map { ($0.name, $0) }) { first, _ in first }
-        for inner in concrete {
+        // Positions, not copies: an environment is large, and most names hold no `/`.
+        let byName = Dictionary(concrete.indices.map { (concrete[$0].name, $0) }) { first, _ in first }
+        for index in concrete.indices where concrete[index].name.utf8.contains(UInt8(ascii: "/")) {
+            let inner = concrete[index]
+            // Folders nest at `/` bytes, as the file system splits paths.
             var folder = Substring(inner.name)
-            while let slash = folder.lastIndex(of: "/") {
+            while let slash = folder.utf8.lastIndex(of: UInt8(ascii: "/")) {
                 folder = folder[..<slash]
-                guard let outer = byName[String(folder)] else { continue }
+                guard let outer = byName[String(folder)].map({ concrete[$0] }) else { continue }
                 problems.append(Diagnostic.error(
                     "compile.nested-environment",
                     "environment '\(inner.name)' would be rendered inside '\(layout.environmentFolder(outer.name))', the folder of concrete environment '\(outer.name)' (\(outer.file)); make '\(outer.name)' abstract or rename one of them",
@@ -49,8 +52,10 @@ enum Collisions {
         var owners: [Key: Owner] = [:]
         owners.reserveCapacity(rendered.reduce(0) { $0 + $1.applications.count })
         var problems: [Diagnostic] = []
-        for environment in rendered {
-            for application in environment.applications {
+        // Each result's fields are read in place: copying whole results cost more than the check.
+        for index in rendered.indices {
+            for application in rendered[index].applications {
+                let environment = (name: rendered[index].name, file: rendered[index].file)
                 let owner = Owner(environment: environment.name, file: environment.file, component: application.component)
                 let key = Key(namespace: application.namespace, name: application.name)
                 if let first = owners[key] {
@@ -72,8 +77,8 @@ enum Collisions {
         // Positions in `rendered`: a result is large, and copying one is not free.
         var groups: [String: [Int]] = [:]
         var order: [String] = []
-        for (index, result) in rendered.enumerated() {
-            guard let key = destinationKey(result.cluster) else { continue }
+        for index in rendered.indices {
+            guard let key = destinationKey(rendered[index].cluster) else { continue }
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(index)
         }

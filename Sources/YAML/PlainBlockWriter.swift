@@ -124,9 +124,9 @@ struct PlainBlockWriter {
             bytes.append(UInt8(ascii: "\n"))
             column = 0
         }
-        while column < target {
-            bytes.append(UInt8(ascii: " "))
-            column += 1
+        if column < target {
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: target - column))
+            column = target
         }
         whitespace = true
         indention = true
@@ -162,21 +162,25 @@ struct PlainBlockWriter {
         var blockIndicators = utf8.count >= 3 && (utf8[0] == UInt8(ascii: "-") || utf8[0] == UInt8(ascii: "."))
             && utf8[1] == utf8[0] && utf8[2] == utf8[0]
         var quotes = false
-        for offset in utf8.indices {
-            let kind = ByteKind.of(utf8[offset])
-            if kind.isEmpty { continue }
-            // Printable ASCII and the space only: no tab, line break or escape to think of.
-            if kind.contains(.foreign) { return false }
-            if kind.contains(.quote) { quotes = true }
-            let followedByBlank = offset + 1 == utf8.count || utf8[offset + 1] == UInt8(ascii: " ")
-            if offset == 0 {
-                if kind.contains(.indicatorAtStart) || (kind.contains(.indicatorAtStartBeforeBlank) && followedByBlank) {
+        let foreign = ByteKind.table.withUnsafeBufferPointer { table in
+            for offset in utf8.indices {
+                let kind = ByteKind(rawValue: table[Int(utf8[offset])])
+                if kind.isEmpty { continue }
+                // Printable ASCII and the space only: no tab, line break or escape to think of.
+                if kind.contains(.foreign) { return true }
+                if kind.contains(.quote) { quotes = true }
+                let followedByBlank = offset + 1 == utf8.count || utf8[offset + 1] == UInt8(ascii: " ")
+                if offset == 0 {
+                    if kind.contains(.indicatorAtStart) || (kind.contains(.indicatorAtStartBeforeBlank) && followedByBlank) {
+                        blockIndicators = true
+                    }
+                } else if (kind.contains(.colon) && followedByBlank) || (kind.contains(.hash) && utf8[offset - 1] == UInt8(ascii: " ")) {
                     blockIndicators = true
                 }
-            } else if (kind.contains(.colon) && followedByBlank) || (kind.contains(.hash) && utf8[offset - 1] == UInt8(ascii: " ")) {
-                blockIndicators = true
             }
+            return false
         }
+        if foreign { return false }
         let edgeSpace = utf8.first == UInt8(ascii: " ") || utf8.last == UInt8(ascii: " ")
         let allowBreaks = !key
         if requested == .double {
@@ -327,11 +331,8 @@ private struct ByteKind: OptionSet {
     static let colon = ByteKind(rawValue: 1 << 4)
     static let hash = ByteKind(rawValue: 1 << 5)
 
-    static func of(_ byte: UInt8) -> ByteKind {
-        ByteKind(rawValue: table[Int(byte)])
-    }
-
-    private static let table: [UInt8] = (0...255).map { value in
+    /// Each byte's kind, by byte value; read through one buffer pointer for a whole scalar.
+    static let table: [UInt8] = (0...255).map { value in
         let byte = UInt8(value)
         var kind: ByteKind = []
         if byte < 0x20 || byte >= 0x7F { kind.insert(.foreign) }
