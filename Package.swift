@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "SchemasTests", dependencies: ["Schemas", "Compiler", "YAML", "Diagnostics", "FileSources", "ProcessRunner"]),
         .testTarget(name: "KustomizeTests", dependencies: ["Kustomize", "YAML", "Conformance", "Diagnostics", "FileSources", "ProcessRunner"]),
         .testTarget(name: "GitopscCLITests", dependencies: ["gitopsc", "GitopscCLI", "ProcessRunner"]),
-        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "YAML", "Diagnostics"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "YAML", "Diagnostics", "ProcessRunner"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "YAML", "Diagnostics", "ProcessRunner"]),
         // The code of the libFuzzer targets, and the replay of every input they crashed on.
         .target(

@@ -12,7 +12,7 @@ enum SpecMerge {
             // Linear in the keys of both sides: a mapping of 50,000 values is routine input.
             // Deleted entries leave a hole until the end, so positions stay valid.
             var entries: [MappingEntry?] = base?.entries ?? []
-            var position: [String: Int] = [:]
+            var position = Positions(entries.count)
             for (offset, entry) in entries.enumerated() where position[entry!.name] == nil {
                 position[entry!.name] = offset
             }
@@ -37,6 +37,38 @@ enum SpecMerge {
             return Node(.sequence(items), mark: overlay.mark)
         }
         return overlay
+    }
+
+    /// Where each key is among a merged mapping's entries: searched in a list for a small
+    /// mapping (most of a spec's; hashing every key cost more than the merge), hashed in a
+    /// large one, which stays linear.
+    struct Positions {
+        private static let largest = 16
+        private var list: [(name: String, offset: Int)] = []
+        private var table: [String: Int]?
+
+        init(_ count: Int) {
+            if count > Self.largest { table = [:] }
+        }
+
+        subscript(name: String) -> Int? {
+            get {
+                if let table { return table[name] }
+                return list.first { $0.name == name }?.offset
+            }
+            set {
+                if table != nil {
+                    table![name] = newValue
+                    return
+                }
+                list.removeAll { $0.name == name }
+                if let newValue { list.append((name, newValue)) }
+                if list.count > Self.largest {
+                    table = Dictionary(list.map { ($0.name, $0.offset) }) { first, _ in first }
+                    list = []
+                }
+            }
+        }
     }
 
     /// `components.<name>.patches` and `.resources`; the top-level `patches` are kept apart

@@ -11,14 +11,14 @@ import CYAML
 /// indicators, the whitespace and indention flags, the analysis that picks a scalar's
 /// style, folding), for that subset only. Emitting through libyaml was half of what rendering
 /// a fleet cost; `PlainBlockWriterTests` and the `yaml` fuzz target compare the two.
-struct PlainBlockWriter {
+struct PlainBlockWriter: ~Copyable {
     /// Deeper documents go through libyaml, whose writer does not recurse.
     static let maxDepth = 64
     /// libyaml's `best_width` and `best_indent`, as `EventWriter` sets them.
     private static let width = 80
     private static let indentStep = 2
 
-    private var bytes: [UInt8] = []
+    private var bytes = ByteSink(capacity: 1024)
     private var column = 0
     /// libyaml's `whitespace`: the last byte written separates (a space, an indentation).
     private var whitespace = true
@@ -31,11 +31,10 @@ struct PlainBlockWriter {
         // A scalar document is open-ended for libyaml, which may close it with `...`.
         guard node.scalar == nil else { return nil }
         var writer = PlainBlockWriter()
-        writer.bytes.reserveCapacity(1024)
         guard writer.node(node, depth: 0, inMapping: false, key: false) else { return nil }
         // The implicit document end: a line break unless the line is empty.
         writer.writeIndent()
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.bytes.text
     }
 
     /// One node in the context libyaml would emit it in: a mapping's value (`inMapping`), a
@@ -120,17 +119,27 @@ struct PlainBlockWriter {
     /// libyaml's `write_indent`.
     private mutating func writeIndent() {
         let target = max(indent, 0)
-        if !indention || column > target || (column == target && !whitespace) {
-            bytes.append(UInt8(ascii: "\n"))
-            column = 0
-        }
-        if column < target {
-            bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: target - column))
+        let lineBreak = !indention || column > target || (column == target && !whitespace)
+        if lineBreak { column = 0 }
+        if lineBreak || column < target {
+            // The line break and the spaces in one append, cut from one buffer (`maxDepth`
+            // keeps every indentation below its length).
+            let start = lineBreak ? 0 : 1
+            let end = 1 + target - column
+            Self.lineBreakAndSpaces.withUnsafeBufferPointer { buffer in
+                bytes.append(UnsafeBufferPointer(rebasing: buffer[start..<min(end, buffer.count)]))
+            }
+            for _ in Self.lineBreakAndSpaces.count..<max(end, Self.lineBreakAndSpaces.count) {
+                bytes.append(UInt8(ascii: " "))
+            }
             column = target
         }
         whitespace = true
         indention = true
     }
+
+    /// A line break and then more spaces than the deepest indentation this writer takes.
+    private static let lineBreakAndSpaces: [UInt8] = [UInt8(ascii: "\n")] + Array(repeating: UInt8(ascii: " "), count: 4 * maxDepth + 8)
 
     /// libyaml's `write_indicator`, for one-byte indicators.
     private mutating func writeIndicator(_ indicator: UInt8, needWhitespace: Bool, isWhitespace: Bool, isIndention: Bool) {
@@ -238,7 +247,7 @@ struct PlainBlockWriter {
     private mutating func write(_ utf8: UnsafeBufferPointer<UInt8>, allowBreaks: Bool, escapes: Bool, escape: (UInt8) -> UInt8?) {
         if !escapes && (!allowBreaks || column + utf8.count <= Self.width + 1) {
             // No space can be past the width, and nothing to escape.
-            bytes.append(contentsOf: utf8)
+            bytes.append(utf8)
             column += utf8.count
             return
         }
@@ -312,6 +321,50 @@ struct PlainBlockWriter {
         }
         indent = saved
         return true
+    }
+}
+
+/// The writer's output: one allocation that doubles when full. Appending to `[UInt8]` checked
+/// uniqueness and capacity in generic code on every call, a tenth of the writer's cost.
+private struct ByteSink: ~Copyable {
+    private var start: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        start = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        start.deallocate()
+    }
+
+    mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(toHold: count + 1) }
+        start[count] = byte
+        count += 1
+    }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        if count + bytes.count > capacity { grow(toHold: count + bytes.count) }
+        (start + count).initialize(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    private mutating func grow(toHold needed: Int) {
+        var larger = capacity * 2
+        while larger < needed { larger *= 2 }
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.initialize(from: start, count: count)
+        start.deallocate()
+        start = moved
+        capacity = larger
+    }
+
+    var text: String {
+        String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
     }
 }
 
