@@ -61,7 +61,15 @@ public enum KubernetesNames {
     /// each character is one byte; `\r\n` is one character); nil otherwise.
     private static func mappedASCII(_ text: String, _ map: (UInt8) -> UInt8) -> String? {
         guard isPlainASCII(text) else { return nil }
-        return String(decoding: text.utf8.map(map), as: UTF8.self)
+        // Byte by byte from the text's storage into the new string's: every Application's
+        // name and labels are made here.
+        var text = text
+        return text.withUTF8 { bytes in
+            String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                for index in bytes.indices { buffer[index] = map(bytes[index]) }
+                return bytes.count
+            }
+        }
     }
 
     /// ASCII without a carriage return (which joins a following line feed into one

@@ -163,8 +163,9 @@ public struct Node: Sendable {
     /// A string scalar whose plain form would read as another type (`"1"`, `"true"`, or a
     /// timestamp such as `"2024-01-01"`) is double-quoted, so that it stays a string.
     func quotedIfAmbiguous() -> Node {
-        guard case .scalar(var scalar) = content, scalar.style == .plain,
-              ScalarType.resolvePlain(scalar.value) != .string || ScalarType.isTimestamp(scalar.value) else { return self }
+        // An untagged plain scalar's type is its plain reading, worked out when it was made.
+        guard case .scalar(var scalar) = content, scalar.style == .plain, scalar.tag == nil,
+              scalar.type != .string || ScalarType.isTimestamp(scalar.value) else { return self }
         scalar.style = .doubleQuoted
         return Node(.scalar(scalar), mark: mark)
     }
