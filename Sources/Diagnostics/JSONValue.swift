@@ -16,56 +16,73 @@ public indirect enum JSONValue: Sendable {
     /// the text is laid out as Foundation's pretty-printing `JSONEncoder` lays it out: ` : `
     /// after a member's name, and an empty array over three lines.
     public func rendered(inlineScalarArrays: Bool = false, foundationLayout: Bool = false) -> String {
-        var output = ""
-        write(indent: "", inlineScalarArrays: inlineScalarArrays, foundationLayout: foundationLayout, to: &output)
-        return output
+        // Written as bytes: appending to a `String` cost hundreds of instructions a call, and
+        // a manifest lists every rendered path.
+        var output: [UInt8] = []
+        write(indent: 0, inlineScalarArrays: inlineScalarArrays, foundationLayout: foundationLayout, to: &output)
+        return String(decoding: output, as: UTF8.self)
     }
 
-    private func write(indent: String, inlineScalarArrays: Bool, foundationLayout: Bool, to output: inout String) {
+    /// `indent` is the number of spaces before the value's closing bracket.
+    private func write(indent: Int, inlineScalarArrays: Bool, foundationLayout: Bool, to output: inout [UInt8]) {
         switch self {
         case .string(let text): JSONValue.appendQuoted(text, to: &output)
-        case .number(let text): output += text
-        case .bool(let flag): output += flag ? "true" : "false"
-        case .null: output += "null"
+        case .number(let text): JSONValue.append(text, to: &output)
+        case .bool(let flag): JSONValue.append(flag ? "true" : "false", to: &output)
+        case .null: JSONValue.append("null", to: &output)
         case .array(let items):
             guard !items.isEmpty else {
-                output += foundationLayout ? "[\n\n" + indent + "]" : "[]"
+                if foundationLayout {
+                    JSONValue.append("[\n\n", to: &output)
+                    JSONValue.appendSpaces(indent, to: &output)
+                    JSONValue.append("]", to: &output)
+                } else {
+                    JSONValue.append("[]", to: &output)
+                }
                 return
             }
             if inlineScalarArrays, items.allSatisfy(\.isScalar) {
-                output += "["
+                JSONValue.append("[", to: &output)
                 for (index, item) in items.enumerated() {
-                    if index > 0 { output += ", " }
+                    if index > 0 { JSONValue.append(", ", to: &output) }
                     item.write(indent: indent, inlineScalarArrays: true, foundationLayout: foundationLayout, to: &output)
                 }
-                output += "]"
+                JSONValue.append("]", to: &output)
                 return
             }
-            output += "[\n"
-            // Made here, not for each value: most values written are strings in an array.
-            let inner = indent + "  "
+            JSONValue.append("[\n", to: &output)
             for (index, item) in items.enumerated() {
-                output += inner
-                item.write(indent: inner, inlineScalarArrays: inlineScalarArrays, foundationLayout: foundationLayout, to: &output)
-                output += index == items.count - 1 ? "\n" : ",\n"
+                JSONValue.appendSpaces(indent + 2, to: &output)
+                item.write(indent: indent + 2, inlineScalarArrays: inlineScalarArrays, foundationLayout: foundationLayout, to: &output)
+                JSONValue.append(index == items.count - 1 ? "\n" : ",\n", to: &output)
             }
-            output += indent + "]"
+            JSONValue.appendSpaces(indent, to: &output)
+            JSONValue.append("]", to: &output)
         case .object(let members):
             guard !members.isEmpty else {
-                output += "{}"
+                JSONValue.append("{}", to: &output)
                 return
             }
-            output += "{\n"
-            let inner = indent + "  "
+            JSONValue.append("{\n", to: &output)
             for (index, (key, member)) in members.enumerated() {
-                output += inner
+                JSONValue.appendSpaces(indent + 2, to: &output)
                 JSONValue.appendQuoted(key, to: &output)
-                output += foundationLayout ? " : " : ": "
-                member.write(indent: inner, inlineScalarArrays: inlineScalarArrays, foundationLayout: foundationLayout, to: &output)
-                output += index == members.count - 1 ? "\n" : ",\n"
+                JSONValue.append(foundationLayout ? " : " : ": ", to: &output)
+                member.write(indent: indent + 2, inlineScalarArrays: inlineScalarArrays, foundationLayout: foundationLayout, to: &output)
+                JSONValue.append(index == members.count - 1 ? "\n" : ",\n", to: &output)
             }
-            output += indent + "}"
+            JSONValue.appendSpaces(indent, to: &output)
+            JSONValue.append("}", to: &output)
         }
+    }
+
+    private static func append(_ text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { output.append(contentsOf: $0) }
+    }
+
+    private static func appendSpaces(_ count: Int, to output: inout [UInt8]) {
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: count))
     }
 
     private var isScalar: Bool {
@@ -78,36 +95,38 @@ public indirect enum JSONValue: Sendable {
     /// A JSON string literal: quotes, backslashes and the control characters JSON forbids
     /// in a string (below U+0020) escaped, as `JSONEncoder` escapes them.
     public static func quoted(_ text: String) -> String {
-        var result = ""
-        appendQuoted(text, to: &result)
-        return result
+        var output: [UInt8] = []
+        appendQuoted(text, to: &output)
+        return String(decoding: output, as: UTF8.self)
     }
 
-    private static func appendQuoted(_ text: String, to result: inout String) {
-        result += "\""
-        // Most strings (names, paths) need no escape at all; their bytes are looked at in
-        // place (a manifest lists every rendered path).
-        var bytes = text
-        if bytes.withUTF8({ $0.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") } }) {
-            result += text
-            result += "\""
-            return
-        }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\u{08}": result += "\\b"
-            case "\u{0C}": result += "\\f"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
+    /// Byte by byte: every byte JSON escapes is ASCII, and a byte of a longer UTF-8
+    /// sequence is never ASCII, so the other bytes are copied as they are.
+    private static func appendQuoted(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { bytes in
+            var plainStart = 0
+            for index in bytes.indices {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart..<index]))
+                plainStart = index + 1
+                switch byte {
+                case UInt8(ascii: "\""): append("\\\"", to: &output)
+                case UInt8(ascii: "\\"): append("\\\\", to: &output)
+                case UInt8(ascii: "\n"): append("\\n", to: &output)
+                case UInt8(ascii: "\r"): append("\\r", to: &output)
+                case UInt8(ascii: "\t"): append("\\t", to: &output)
+                case 0x08: append("\\b", to: &output)
+                case 0x0C: append("\\f", to: &output)
+                default:
+                    let hex = String(byte, radix: 16)
+                    append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex, to: &output)
+                }
             }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart...]))
         }
-        result += "\""
+        output.append(UInt8(ascii: "\""))
     }
 }
