@@ -133,7 +133,7 @@ public final class Compiler: Sendable {
         /// The resolved `cluster` section.
         var cluster: Node?
         /// Object identities per component, for the shared-cluster check.
-        var objects: [(component: String, id: ResId.ObjectKey, location: SourceLocation?)]
+        var objects: [ObjectIdentity]
         /// The environment's Argo CD Applications, for the name collision check.
         var applications: [ApplicationIdentity]
         var rootNamespace: String?
@@ -141,6 +141,14 @@ public final class Compiler: Sendable {
         var files: [RenderedLayout.File]
         /// The rendered objects, when the caller keeps them.
         var rendered: RenderedEnvironment?
+    }
+
+    /// A rendered object's identity and the component that renders it. A struct, not a
+    /// tuple: the runtime copies and destroys tuples in arrays through generic witnesses.
+    struct ObjectIdentity: Sendable {
+        var component: String
+        var id: ResId.ObjectKey
+        var location: SourceLocation?
     }
 
     /// An Application's name and namespace; `component` is nil for the root Application.
@@ -259,7 +267,7 @@ public final class Compiler: Sendable {
         }
         return EnvironmentResult(
             name: environment.name, file: environment.file, chain: environment.chainFiles, cluster: spec["cluster"],
-            objects: objects.map { ($0.owner ?? "", $0.id.objectKey, $0.location) },
+            objects: objects.map { ObjectIdentity(component: $0.owner ?? "", id: $0.id.objectKey, location: $0.location) },
             applications: components.map { identity($0.application, component: $0.name, declaration: $0.declaration) }
                 + [identity(root, component: nil, declaration: nil)],
             rootNamespace: root[path: ["metadata", "namespace"]]?.text, files: layout.files(of: rendered, reusing: emitted), rendered: rendered)

@@ -161,14 +161,18 @@ public struct Resource: Sendable {
     }
 
     public var name: String {
-        get { node[path: ["metadata", "name"]]?.text ?? "" }
-        set { node.set(["metadata", "name"], to: .string(newValue)) }
+        get { node[path: Resource.namePath]?.text ?? "" }
+        set { node.set(Resource.namePath, to: .string(newValue)) }
     }
 
     public var namespace: String {
-        get { node[path: ["metadata", "namespace"]]?.text ?? "" }
-        set { node.set(["metadata", "namespace"], to: .string(newValue)) }
+        get { node[path: Resource.namespacePath]?.text ?? "" }
+        set { node.set(Resource.namespacePath, to: .string(newValue)) }
     }
+
+    // Made once: an array literal in the getters was an allocation on every read of an id.
+    private static let namePath = ["metadata", "name"]
+    private static let namespacePath = ["metadata", "namespace"]
 
     public var id: ResId { ResId(gvk: gvk, name: name, namespace: namespace) }
 
