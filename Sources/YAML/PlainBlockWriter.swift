@@ -122,8 +122,8 @@ struct PlainBlockWriter: ~Copyable {
         let lineBreak = !indention || column > target || (column == target && !whitespace)
         if lineBreak { column = 0 }
         if lineBreak || column < target {
-            // The line break and the spaces in one append, cut from one buffer (`maxDepth`
-            // keeps every indentation below its length).
+            // The line break and the spaces in one append, cut from one buffer; `maxDepth`
+            // keeps indentation within it, and the loop would add any spaces beyond.
             let start = lineBreak ? 0 : 1
             let end = 1 + target - column
             Self.lineBreakAndSpaces.withUnsafeBufferPointer { buffer in
